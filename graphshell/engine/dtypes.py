@@ -1,0 +1,197 @@
+"""Tensor element types (TF's DType): names, numpy types, ref variants and conversion rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+_REF_OFFSET = 100
+
+
+class DType:
+    """One element type, e.g. float32, or its reference variant float32_ref used by variables."""
+
+    __slots__ = ("name", "as_numpy_dtype", "_enum", "_base", "_ref", "_np_dtype")
+
+    def __init__(self, name: str, numpy_type, enum: int):
+        self.name = name
+        self.as_numpy_dtype = numpy_type
+        self._np_dtype = np.dtype(numpy_type)
+        self._enum = enum
+        self._base = self
+        self._ref = None
+
+    # -- identity and display -------------------------------------------------
+    def __repr__(self) -> str:
+        return f"tf.{self.name}"
+
+    def __str__(self) -> str:
+        return f"<dtype: {self.name!r}>"
+
+    def __eq__(self, other) -> bool:
+        if other is self:
+            return True
+        if other is None:
+            return False
+        try:
+            return as_dtype(other) is self
+        except TypeError:
+            return False
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return self._enum
+
+    def __reduce__(self):
+        return as_dtype, (self.name,)
+
+    # -- properties -------------------------------------------------------------
+    @property
+    def as_datatype_enum(self) -> int:
+        return self._enum
+
+    @property
+    def base_dtype(self) -> "DType":
+        return self._base
+
+    @property
+    def real_dtype(self) -> "DType":
+        return self._base
+
+    @property
+    def _is_ref_dtype(self) -> bool:
+        return self._base is not self
+
+    is_ref = _is_ref_dtype
+
+    @property
+    def _as_ref(self) -> "DType":
+        return self._ref if self._ref is not None else self
+
+    @property
+    def is_floating(self) -> bool:
+        return self._np_dtype.kind == "f"
+
+    @property
+    def is_integer(self) -> bool:
+        return self._np_dtype.kind in "iu"
+
+    @property
+    def is_unsigned(self) -> bool:
+        return self._np_dtype.kind == "u"
+
+    @property
+    def is_bool(self) -> bool:
+        return self._np_dtype.kind == "b"
+
+    @property
+    def is_complex(self) -> bool:
+        return self._np_dtype.kind == "c"
+
+    @property
+    def is_numpy_compatible(self) -> bool:
+        return True
+
+    @property
+    def size(self) -> int:
+        return self._np_dtype.itemsize if self._base is not string else 1
+
+    @property
+    def min(self):
+        return _limits(self)[0]
+
+    @property
+    def max(self):
+        return _limits(self)[1]
+
+    @property
+    def limits(self):
+        return _limits(self)
+
+    def is_compatible_with(self, other) -> bool:
+        other = as_dtype(other)
+        return self._enum in (other._enum, other.base_dtype._enum)
+
+
+def _limits(dtype: DType):
+    np_dtype = dtype.base_dtype._np_dtype
+    if np_dtype.kind == "f":
+        info = np.finfo(np_dtype)
+        return info.min, info.max
+    if np_dtype.kind in "iu":
+        info = np.iinfo(np_dtype)
+        return info.min, info.max
+    if np_dtype.kind == "b":
+        return False, True
+    raise TypeError(f"Cannot find minimum value of {dtype!r}.")
+
+
+def _make(name: str, numpy_type, enum: int) -> DType:
+    dtype = DType(name, numpy_type, enum)
+    ref = DType(name + "_ref", numpy_type, enum + _REF_OFFSET)
+    ref._base = dtype
+    dtype._ref = ref
+    return dtype
+
+
+float16 = half = _make("float16", np.float16, 19)
+float32 = _make("float32", np.float32, 1)
+float64 = double = _make("float64", np.float64, 2)
+int8 = _make("int8", np.int8, 6)
+int16 = _make("int16", np.int16, 5)
+int32 = _make("int32", np.int32, 3)
+int64 = _make("int64", np.int64, 9)
+uint8 = _make("uint8", np.uint8, 4)
+uint16 = _make("uint16", np.uint16, 17)
+uint32 = _make("uint32", np.uint32, 22)
+uint64 = _make("uint64", np.uint64, 23)
+bool_ = _make("bool", np.bool_, 10)
+string = _make("string", object, 7)
+complex64 = _make("complex64", np.complex64, 8)
+complex128 = _make("complex128", np.complex128, 18)
+
+ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
+       bool_, string, complex64, complex128)
+
+_BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update({d._ref.name: d._ref for d in ALL})
+_BY_ENUM = {d._enum: d for d in ALL}
+_BY_ENUM.update({d._ref._enum: d._ref for d in ALL})
+_BY_NUMPY = {d._np_dtype: d for d in ALL if d is not string}
+_BY_PYTHON = {float: float32, bool: bool_, int: int64, str: string, bytes: string, object: string}
+
+
+def as_dtype(type_value) -> DType:
+    """Converts a DType, name, enum, numpy type or Python type to a DType (TypeError if impossible)."""
+    if isinstance(type_value, DType):
+        return type_value
+    if isinstance(type_value, str):
+        found = _BY_NAME.get(type_value)
+        if found is not None:
+            return found
+    elif isinstance(type_value, int) and not isinstance(type_value, bool):
+        found = _BY_ENUM.get(type_value)
+        if found is not None:
+            return found
+    elif type_value in _BY_PYTHON:
+        return _BY_PYTHON[type_value]
+    try:
+        np_dtype = np.dtype(type_value)
+    except TypeError:
+        np_dtype = None
+    if np_dtype is not None:
+        if np_dtype.kind in "SUO":
+            return string
+        found = _BY_NUMPY.get(np_dtype)
+        if found is not None:
+            return found
+    raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+
+
+def type_name_for_messages(dtype: DType) -> str:
+    """TF's short type words in run-time messages ('float' for float32, 'double' for float64)."""
+    return _MESSAGE_NAMES.get(dtype.base_dtype.name, dtype.base_dtype.name)
+
+
+_MESSAGE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}

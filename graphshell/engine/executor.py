@@ -1,0 +1,252 @@
+"""Executing a step: prune the graph to what the fetches need, order it, run each kernel once.
+
+A `Plan` is built once per (fetches, targets, fed tensors) signature and session, and cached: it
+holds the ordered ops and a flat program of pre-bound kernels over value slots, so a repeated
+step does no graph work at all. Nothing here recurses over the graph.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from time import perf_counter_ns
+
+import numpy as np
+
+from . import errors
+from .prune import needed_ops
+
+
+class Plan:
+    """The pruned, ordered ops of one step signature, with kernels bound to one session."""
+
+    def __init__(self, fetches, targets, fed, runtime):
+        self.fetches = tuple(fetches)
+        self.targets = tuple(targets)
+        self.ops, used_feeds = needed_ops(self.fetches, self.targets, fed)
+        self.fed = used_feeds
+        self.position = {op: i for i, op in enumerate(self.ops)}
+        self._build_program(runtime)
+
+    def _build_program(self, runtime) -> None:
+        fed = set(self.fed)
+        slots = {}
+        template = []
+        self.feed_slots = []
+        for tensor in self.fed:
+            slots[tensor] = len(template)
+            self.feed_slots.append(len(template))
+            template.append(None)
+        self.tracks_dead = any(op._opdef.control_flow for op in self.ops)
+        program = []
+        self.inlined = bytearray(len(self.ops))
+        for i, op in enumerate(self.ops):
+            out_slots = []
+            for tensor in op._outputs:
+                if tensor not in fed:
+                    slots[tensor] = len(template)
+                out_slots.append(len(template))
+                template.append(None)
+            opdef = op._opdef
+            if opdef.inline_value is not None and not (self.tracks_dead and op._control_inputs):
+                template[out_slots[0]] = opdef.inline_value(op, runtime)
+                self.inlined[i] = 1
+                continue
+            entry = (_bound_kernel(op, runtime), tuple(slots[t] for t in op._inputs),
+                     _out_spec(op, out_slots), i + 1)
+            if self.tracks_dead:
+                entry += (self._control_positions(op), opdef.control_flow)
+            program.append(entry)
+        self.program = program
+        self.template = template
+        self.slots = slots
+        self.fetch_slots = [(slots[t], t.dtype.is_ref) for t in self.fetches]
+
+    def _control_positions(self, op):
+        """Timestamp positions of the control inputs that run in this plan (0 = did not run)."""
+        position = self.position
+        return tuple(position[c] + 1 for c in op._control_inputs
+                     if c in position and not self.inlined[position[c]])
+
+    def op_at(self, timestamp_index: int):
+        return self.ops[timestamp_index - 1]
+
+
+def _out_spec(op, out_slots):
+    if op._opdef.multi_output:
+        return tuple(out_slots)
+    if not out_slots:
+        return None
+    return out_slots[0]
+
+
+def _bound_kernel(op, runtime):
+    kernel = op._opdef.make_kernel(op, runtime)
+    ref_positions = [i for i, t in enumerate(op._inputs)
+                     if t.dtype.is_ref and i not in op._opdef.ref_inputs]
+    if not ref_positions:
+        return kernel
+
+    def read_refs_then_run(*values):
+        values = list(values)
+        for i in ref_positions:
+            values[i] = values[i].get()
+        return kernel(*values)
+    return read_refs_then_run
+
+
+class StepFailure(Exception):
+    """Carries the error of a failed step with the values computed so far."""
+
+    def __init__(self, error, timestamps, values):
+        super().__init__(error)
+        self.error = error
+        self.timestamps = timestamps
+        self.values = values
+
+
+def execute(plan: Plan, feed_values):
+    """Runs `plan` once. Returns (fetched values, timestamps, slot values); raises StepFailure."""
+    values = plan.template.copy()
+    for slot, value in zip(plan.feed_slots, feed_values):
+        values[slot] = value
+    stamps = [0] * (len(plan.ops) + 1)
+    stamps[0] = perf_counter_ns()
+    position = [0]
+    try:
+        with np.errstate(all="ignore"):
+            if plan.tracks_dead:
+                _run_tracking_dead(plan.program, values, stamps, position)
+            else:
+                _run(plan.program, values, stamps, position)
+        position[0] = 0
+        fetched = [_fetched_value(values, slot, is_ref, tensor, k)
+                   for k, ((slot, is_ref), tensor) in enumerate(zip(plan.fetch_slots,
+                                                                     plan.fetches))]
+    except BaseException as error:
+        failed = plan.op_at(position[0]) if position[0] else None
+        raise StepFailure(op_error(error, failed), stamps, values) from error
+    return fetched, stamps, values
+
+
+def _run(program, values, stamps, where):
+    """The hot loop: each entry is (kernel, input slots, output slot(s), timestamp position)."""
+    clock = perf_counter_ns
+    position = 0
+    try:
+        for kernel, ins, out, position in program:
+            arity = len(ins)
+            if arity == 1:
+                result = kernel(values[ins[0]])
+            elif arity == 2:
+                result = kernel(values[ins[0]], values[ins[1]])
+            else:
+                result = kernel(*[values[i] for i in ins])
+            if out.__class__ is int:
+                values[out] = result
+            elif out is not None:
+                for slot, value in zip(out, result):
+                    values[slot] = value
+            stamps[position] = clock()
+    finally:
+        where[0] = position
+
+
+def _run_tracking_dead(program, values, stamps, where):
+    """Like _run, for plans with cond: an op with a dead (None) input or a control input that
+    did not run is skipped and its outputs stay dead; Merge passes on whichever input lives."""
+    clock = perf_counter_ns
+    position = 0
+    try:
+        for kernel, ins, out, position, controls, control_flow in program:
+            args = [values[i] for i in ins]
+            if any(stamps[c] == 0 for c in controls):
+                continue
+            if not control_flow and any(a is None for a in args):
+                continue
+            result = kernel(*args)
+            if out.__class__ is int:
+                values[out] = result
+            elif out is not None:
+                for slot, value in zip(out, result):
+                    values[slot] = value
+                if control_flow and result[0] is None and result[-1] is None:
+                    continue
+            stamps[position] = clock()
+    finally:
+        where[0] = position
+
+
+def _fetched_value(values, slot, is_ref, tensor, k):
+    value = values[slot]
+    if value is None:
+        raise errors.InvalidArgumentError(
+            None, tensor.op, f"Tensor {tensor.name} has no value in this step: its op is in a "
+            "branch of tf.cond that was not taken. Fetch the cond's result instead.")
+    if is_ref:
+        try:
+            value = value.get()
+        except errors.OpError as error:
+            retval = f"_retval_{tensor.op.name}_{tensor.value_index}_{k}"
+            error._message += f"\n\t [[{{{{node {retval}}}}}]]"
+            raise
+    return fetch_result(value)
+
+
+def fetch_result(value):
+    """What `run` returns for one tensor: numpy scalars for scalars, private ndarray copies."""
+    if value.__class__ is np.ndarray:
+        if value.ndim == 0:
+            return value[()]
+        if not value.flags.writeable:
+            return value.copy()
+    return value
+
+
+def op_error(error: BaseException, op):
+    """Turns what a kernel raised into TF's error for `op`; Ctrl-C passes through unchanged."""
+    if op is None or isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        return error
+    where = f"\n\t [[{{{{node {op.name}}}}}]]"
+    if isinstance(error, errors.OpError):
+        if error._op is None:
+            error._op = op
+            error._message += where
+        return error
+    if isinstance(error, MemoryError):
+        return errors.ResourceExhaustedError(
+            None, op, f"OOM when running {op.type} op '{op.name}': {error}{where}")
+    return errors.InvalidArgumentError(
+        None, op, f"{op.type} op '{op.name}' failed: {error}{where}")
+
+
+def topological_order(ops):
+    """Orders `ops` so inputs come first (Kahn's algorithm); for graphs whose creation order is
+    not topological because an edge was added later."""
+    members = set(ops)
+    pending = {op: 0 for op in ops}
+    consumers = {op: [] for op in ops}
+    for op in ops:
+        for dep in _dependencies(op):
+            if dep in members:
+                pending[op] += 1
+                consumers[dep].append(op)
+    ready = deque(sorted((op for op in ops if pending[op] == 0), key=lambda o: o._id))
+    order = []
+    while ready:
+        op = ready.popleft()
+        order.append(op)
+        for consumer in consumers[op]:
+            pending[consumer] -= 1
+            if pending[consumer] == 0:
+                ready.append(consumer)
+    if len(order) != len(ops):
+        stuck = sorted(op.name for op in ops if pending[op] > 0)[:5]
+        raise errors.InvalidArgumentError(
+            None, None, f"Graph has a cycle through {', '.join(stuck)}; it cannot be run.")
+    return order
+
+
+def _dependencies(op):
+    for tensor in op._inputs:
+        yield tensor.op
+    yield from op._control_inputs

@@ -1,0 +1,222 @@
+"""tf.cond with TF1's structure: Switch routes each value into a branch, Merge takes the branch
+that ran. At run time the branch not taken receives dead values, so none of its ops execute
+(and the step record shows them as not executed), exactly as in TF's executor."""
+
+from __future__ import annotations
+
+from .. import dtypes
+from ..build import OpScope, make_op
+from ..convert import convert_to_tensor
+from ..registry import define
+from ..stacks import get_default_graph
+from ..tensor import Tensor
+from . import array_ops, control_ops, rules
+
+
+# -- Switch and Merge ------------------------------------------------------------------------------
+def _infer_switch(op):
+    data, pred = op._inputs
+    rules.check_dtype(op, pred, (dtypes.bool_,), "pred")
+    if pred._shape not in (None, ()):
+        raise rules.ShapeError(f"Shape must be rank 0 but is rank {len(pred._shape)}")
+    return [(data.dtype, data._shape)] * 2
+
+
+def _switch(data, pred):
+    if data is None or pred is None:
+        return None, None
+    return (None, data) if pred else (data, None)
+
+
+def _switch_grad(op, grad_false, grad_true):
+    if grad_false is None and grad_true is None:
+        return [None, None]
+    return [merge([grad_false, grad_true], name="cond_grad")[0], None]
+
+
+def _infer_merge(op):
+    first = op._inputs[0]
+    shapes = [t._shape for t in op._inputs]
+    shape = shapes[0] if all(s == shapes[0] for s in shapes) else None
+    return [(first.dtype.base_dtype if not first.dtype.is_ref else first.dtype, shape),
+            (dtypes.int32, ())]
+
+
+def _merge(*inputs):
+    for index, value in enumerate(inputs):
+        if value is not None:
+            return value, index
+    return None, None
+
+
+def _merge_grad(op, grad, _index_grad):
+    pred = op.attrs.get("_pred")
+    if pred is None:
+        raise LookupError(f"cannot differentiate through Merge '{op.name}' built outside tf.cond")
+    return list(switch(grad, pred, name="cond_grad"))
+
+
+for _type in ("Switch", "RefSwitch"):
+    define(_type, infer=_infer_switch, kernel=_switch, grad=_switch_grad, multi_output=True,
+           ref_inputs=(0,), control_flow=True)
+define("Merge", infer=_infer_merge, kernel=_merge, grad=_merge_grad, multi_output=True,
+       ref_inputs=(0, 1), control_flow=True)
+
+
+def switch(data, pred, name=None):
+    """(output_false, output_true): only the side matching `pred` carries a live value."""
+    with OpScope(name, "Switch", [data, pred]) as scope:
+        data = convert_to_tensor(data, name="data")
+        pred = convert_to_tensor(pred, dtype=dtypes.bool_, name="pred")
+        op_type = "RefSwitch" if data.dtype.is_ref else "Switch"
+        return tuple(make_op(op_type, [data, pred], scope).outputs)
+
+
+def merge(inputs, name=None):
+    """(value, index) of whichever input is live."""
+    live = [t for t in inputs if t is not None]
+    if not live:
+        raise ValueError("merge needs at least one input")
+    inputs = [t if t is not None else array_ops.zeros_like_output(live[0]) for t in inputs]
+    with OpScope(name, "Merge", inputs) as scope:
+        return tuple(make_op("Merge", list(inputs), scope).outputs)
+
+
+# -- the branch context ------------------------------------------------------------------------------
+class CondContext:
+    """While a branch is being built: routes outside values through Switch ops, and makes ops
+    without inputs depend on the branch's pivot, so they too die with the branch."""
+
+    def __init__(self, pred, pivot, branch, outer):
+        self.pred = pred
+        self.pivot = pivot
+        self.branch = branch
+        self.outer = outer
+        self.values = set()
+        self.external = {}
+        self.ops = set()
+
+    def add_value(self, tensor):
+        if tensor in self.external:
+            return self.external[tensor]
+        if tensor in self.values:
+            return tensor
+        source = self.outer.add_value(tensor) if self.outer is not None else tensor
+        graph = tensor.graph
+        with graph.control_dependencies(None):
+            graph._control_flow_context = self.outer
+            switched = switch(source, self.pred)[self.branch]
+        graph.prevent_fetching(switched.op)
+        switched.op.attrs["_pred"] = self.pred
+        switched.op.attrs["_branch"] = self.branch
+        context = self
+        while context is not None:
+            context.values.add(switched)
+            context = context.outer
+        self.external[tensor] = switched
+        return switched
+
+    def process_inputs(self, inputs):
+        return tuple(self.add_value(t) for t in inputs)
+
+    def record(self, op) -> None:
+        """Called by the graph for each op created inside this branch."""
+        self.ops.add(op)
+        context = self
+        while context is not None:
+            context.values.update(op._outputs)
+            context = context.outer
+        if not op._inputs and not any(c in self.ops for c in op._control_inputs):
+            op._control_inputs.append(self.pivot.op)
+            self.pivot.op._control_outputs.append(op)
+
+
+def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
+    """Runs true_fn's ops if `pred` is true at run time, else false_fn's; returns their results."""
+    true_fn, false_fn = true_fn or fn1, false_fn or fn2
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("true_fn and false_fn must be callable.")
+    if isinstance(pred, bool):
+        raise TypeError("pred must not be a Python bool")
+    with OpScope(name, "cond", [pred]) as scope:
+        graph = get_default_graph()
+        pred = convert_to_tensor(pred, dtype=dtypes.bool_, name="pred")
+        switch_false, switch_true = switch(pred, pred)
+        pivot_true = array_ops.identity(switch_true, name="switch_t")
+        pivot_false = array_ops.identity(switch_false, name="switch_f")
+        pred_id = array_ops.identity(pred, name="pred_id")
+        for tensor in (switch_true, pivot_true, pivot_false, pred_id):
+            graph.prevent_fetching(tensor.op)
+        outer = graph._control_flow_context
+        true_results = _build_branch(graph, CondContext(pred_id, pivot_true, 1, outer), true_fn)
+        false_results = _build_branch(graph, CondContext(pred_id, pivot_false, 0, outer),
+                                      false_fn)
+        return _merge_results(true_results, false_results, pred_id, strict, scope)
+
+
+def _build_branch(graph, context, function):
+    saved = graph._control_flow_context
+    graph._control_flow_context = context
+    try:
+        result = function()
+        return _flatten_branch_result(result, context)
+    finally:
+        graph._control_flow_context = saved
+
+
+def _flatten_branch_result(result, context):
+    """The branch's results as tensors available inside the branch, with the structure."""
+    if result is None:
+        raise ValueError("true_fn and false_fn must return at least one result.")
+    leaves, rebuild = _flatten(result)
+    tensors = []
+    for leaf in leaves:
+        if hasattr(leaf, "type") and hasattr(leaf, "_control_inputs"):  # an Operation
+            tensor = control_ops.with_dependencies([leaf], context.pivot)
+        else:
+            tensor = context.add_value(convert_to_tensor(leaf))
+        tensors.append(tensor)
+    return tensors, rebuild
+
+
+def _flatten(structure):
+    if isinstance(structure, (list, tuple)):
+        parts = [_flatten(item) for item in structure]
+        leaves = [leaf for part_leaves, _ in parts for leaf in part_leaves]
+
+        def rebuild(values):
+            built, start = [], 0
+            for part_leaves, part_rebuild in parts:
+                built.append(part_rebuild(values[start:start + len(part_leaves)]))
+                start += len(part_leaves)
+            return type(structure)(built) if not hasattr(structure, "_fields") \
+                else type(structure)(*built)
+        return leaves, rebuild
+    if isinstance(structure, dict):
+        keys = list(structure)
+        leaves, inner = _flatten([structure[k] for k in keys])
+        return leaves, lambda values: type(structure)(zip(keys, inner(values)))
+    return [structure], lambda values: values[0]
+
+
+def _merge_results(true_results, false_results, pred, strict, scope):
+    (true_tensors, rebuild), (false_tensors, _) = true_results, false_results
+    if len(true_tensors) != len(false_tensors):
+        raise ValueError("true_fn and false_fn must return the same number of results: "
+                         f"{len(true_tensors)} vs {len(false_tensors)}")
+    merged = []
+    for false_tensor, true_tensor in zip(false_tensors, true_tensors):
+        if false_tensor.dtype.base_dtype is not true_tensor.dtype.base_dtype:
+            raise ValueError(f"Outputs of true_fn and false_fn must have the same type: "
+                             f"{true_tensor.dtype.name}, {false_tensor.dtype.name}")
+        value = merge([false_tensor, true_tensor])[0]
+        value.op.attrs["_pred"] = pred
+        merged.append(value)
+    result = rebuild(merged)
+    if not strict and isinstance(result, (list, tuple)) and len(result) == 1 \
+            and not hasattr(result, "_fields"):
+        return result[0]
+    return result
+
+
+__all__ = ["cond", "switch", "merge", "CondContext", "Tensor"]

@@ -1,0 +1,170 @@
+"""Gather, segment sums, tile, one_hot and range."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..build import OpScope, make_tensor
+from ..convert import convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..shapes import is_fully_defined
+from . import array_ops, input_ops, reduce_ops, rules
+from .static import static_value
+
+
+# -- gather ----------------------------------------------------------------------------------------
+def _infer_gather(op):
+    params, indices, axis = op._inputs
+    axis = static_value(axis)
+    if params._shape is None or indices._shape is None or axis is None:
+        return [(params.dtype.base_dtype, None)]
+    axis = rules.normalize_axis(int(axis), len(params._shape))
+    return [(params.dtype.base_dtype,
+             params._shape[:axis] + indices._shape + params._shape[axis + 1:])]
+
+
+def _gather_kernel(params, indices, axis):
+    params = np.asarray(params)
+    axis = int(axis)
+    limit = params.shape[axis]
+    if np.any((indices < 0) | (indices >= limit)):
+        bad = np.asarray(indices)[(indices < 0) | (indices >= limit)].ravel()[0]
+        raise errors.InvalidArgumentError(None, None, f"indices = {bad} is not in [0, {limit})")
+    return np.take(params, indices, axis=axis)
+
+
+def _gather_grad(op, g):
+    params, indices, axis = op._inputs
+    if int(static_value(axis)) != 0:
+        raise LookupError("the gradient of tf.gather is only defined for axis=0 here")
+    rows = params._shape[0] if params._shape and params._shape[0] is not None \
+        else array_ops.shape(params)[0]
+    flat_indices = array_ops.reshape(indices, [-1])
+    inner = params._shape[1:] if is_fully_defined(params._shape) else None
+    values_shape = (-1,) + inner if inner is not None else \
+        slicing_concat([[-1], array_ops.shape(params)[1:]])
+    values = array_ops.reshape(g, values_shape)
+    return [unsorted_segment_sum(values, flat_indices, rows), None, None]
+
+
+def slicing_concat(parts):
+    from .slicing_ops import concat
+    return concat(parts, 0)
+
+
+define("GatherV2", infer=_infer_gather, kernel=_gather_kernel, grad=_gather_grad)
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=0, batch_dims=0):
+    """Picks slices of `params` along `axis` at `indices`."""
+    with OpScope(name, "GatherV2", [params, indices]) as scope:
+        params = convert_to_tensor(params, name="params")
+        indices = convert_to_tensor(indices, name="indices")
+        if not indices.dtype.base_dtype.is_integer:
+            raise TypeError(f"Value passed to parameter 'indices' has DataType "
+                            f"{indices.dtype.base_dtype.name} not in list of allowed values: "
+                            "int16, int32, int64")
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+        return make_tensor("GatherV2", [params, indices, axis], scope)
+
+
+def _infer_segment_sum(op):
+    data, ids, count = op._inputs
+    rows = static_value(count)
+    inner = None if data._shape is None or ids._shape is None else data._shape[len(ids._shape):]
+    return [(data.dtype.base_dtype,
+             None if inner is None else (None if rows is None else int(rows),) + inner)]
+
+
+def _segment_sum_kernel(data, ids, count):
+    data = np.asarray(data)
+    ids = np.asarray(ids)
+    result = np.zeros((int(count),) + data.shape[ids.ndim:], dtype=data.dtype)
+    np.add.at(result, ids, data)
+    return result
+
+
+define("UnsortedSegmentSum", infer=_infer_segment_sum, kernel=_segment_sum_kernel,
+       grad=lambda op, g: [gather(g, op._inputs[1]), None, None])
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
+    with OpScope(name, "UnsortedSegmentSum", [data, segment_ids]) as scope:
+        data = convert_to_tensor(data, name="data")
+        ids = convert_to_tensor(segment_ids, name="segment_ids")
+        count = convert_to_tensor(num_segments, dtype=dtypes.int32, name="num_segments")
+        return make_tensor("UnsortedSegmentSum", [data, ids, count], scope)
+
+
+# -- tile --------------------------------------------------------------------------------------------
+def _infer_tile(op):
+    x, multiples = op._inputs
+    times = static_value(multiples)
+    if x._shape is None or times is None:
+        return [(x.dtype.base_dtype, None if x._shape is None else (None,) * len(x._shape))]
+    if len(times) != len(x._shape):
+        raise ShapeError(f"Shape must be rank {len(x._shape)} but is rank {len(times)}")
+    return [(x.dtype.base_dtype, tuple(None if d is None else d * int(m)
+                                       for d, m in zip(x._shape, times)))]
+
+
+def _tile_grad(op, g):
+    """Reshape to [m0, d0, m1, d1, ...] and sum over the multiples."""
+    x, multiples = op._inputs
+    interleaved = array_ops.reshape(array_ops.transpose(
+        array_ops.stack([multiples, array_ops.shape(x, out_type=multiples.dtype)])), [-1])
+    axes = input_ops.range_(0, array_ops.size(interleaved), 2)
+    return [reduce_ops.reduce_sum(array_ops.reshape(g, interleaved), axes), None]
+
+
+define("Tile", infer=_infer_tile, kernel=lambda x, m: np.tile(x, np.asarray(m).tolist()),
+       grad=_tile_grad)
+
+
+def tile(input, multiples, name=None):  # noqa: A002 - TF's name
+    with OpScope(name, "Tile", [input, multiples]) as scope:
+        x = convert_to_tensor(input, name="input")
+        multiples = convert_to_tensor(multiples, dtype=dtypes.int32, name="multiples")
+        return make_tensor("Tile", [x, multiples], scope)
+
+
+# -- one_hot -------------------------------------------------------------------------------------------
+def _infer_one_hot(op):
+    indices, depth, on_value, _ = op._inputs
+    size = static_value(depth)
+    size = None if size is None else int(size)
+    if indices._shape is None:
+        return [(on_value.dtype.base_dtype, None)]
+    axis = op.attrs["axis"]
+    dims = list(indices._shape)
+    dims.insert(len(dims) if axis == -1 else axis, size)
+    return [(on_value.dtype.base_dtype, tuple(dims))]
+
+
+def _one_hot_kernel(op, runtime):
+    axis = op.attrs["axis"]
+
+    def run(indices, depth, on_value, off_value):
+        indices = np.asarray(indices)
+        hot = indices[..., None] == np.arange(int(depth))
+        result = np.where(hot, on_value, off_value)
+        return result if axis == -1 else np.moveaxis(result, -1, axis)
+    return run
+
+
+define("OneHot", infer=_infer_one_hot, make_kernel=_one_hot_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None):
+    with OpScope(name, "one_hot", [indices]) as scope:
+        dtype = dtypes.as_dtype(dtype) if dtype is not None else (
+            convert_to_tensor(on_value).dtype.base_dtype if on_value is not None
+            else dtypes.float32)
+        on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype, name="on_value")
+        off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype,
+                                name="off_value")
+        indices = convert_to_tensor(indices, name="indices")
+        depth = convert_to_tensor(depth, dtype=dtypes.int32, name="depth")
+        return make_tensor("OneHot", [indices, depth, on, off], scope,
+                           {"axis": -1 if axis is None else axis})

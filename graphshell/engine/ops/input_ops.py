@@ -1,0 +1,190 @@
+"""Where values come from: placeholders (fed), and generated tensors (fill, zeros, ones, range)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..build import OpScope, make_tensor
+from ..convert import constant, convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..runtime import check_allocation
+from ..shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
+from . import reduce_ops
+from .static import static_shape_value, static_value
+
+_SMALL_CONSTANT = 1000  # zeros/ones below this many elements become a Const, as in TF
+
+
+# -- placeholders ----------------------------------------------------------------------------------
+def _unfed_placeholder_kernel(op, runtime):
+    dtype_word = dtypes.type_name_for_messages(op.attrs["dtype"])
+    shape = op.attrs["shape"]
+    shape_text = "" if shape is None else f" and shape {shape_list_str(shape)}"
+
+    def unfed():
+        raise errors.InvalidArgumentError(
+            None, op, f"You must feed a value for placeholder tensor '{op.name}' with dtype "
+            f"{dtype_word}{shape_text}")
+    return unfed
+
+
+define("Placeholder", infer=lambda op: [(op.attrs["dtype"], op.attrs["shape"])],
+       make_kernel=_unfed_placeholder_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def placeholder(dtype, shape=None, name=None):
+    """A tensor whose value must be fed at each step that needs it."""
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    from ..stacks import get_default_graph
+    graph = get_default_graph()
+    attrs = {"dtype": dtype, "shape": as_raw_shape(shape)}
+    return make_tensor("Placeholder", [], name, attrs, graph)
+
+
+def _infer_with_default(op):
+    default = op._inputs[0]
+    shape = op.attrs["shape"]
+    if not shapes_compatible(shape, default._shape):
+        raise ShapeError(f"Shapes {shape_list_str(default._shape)} and "
+                         f"{shape_list_str(shape)} are incompatible")
+    return [(default.dtype.base_dtype, shape)]
+
+
+define("PlaceholderWithDefault", infer=_infer_with_default, kernel=lambda x: x,
+       grad=lambda op, g: [g])
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
+    """A placeholder that passes `input` through when it is not fed."""
+    with OpScope(name, "PlaceholderWithDefault", [input]) as scope:
+        default = convert_to_tensor(input, name="input")
+        attrs = {"dtype": default.dtype.base_dtype, "shape": as_raw_shape(shape)}
+        return make_tensor("PlaceholderWithDefault", [default], scope, attrs)
+
+
+# -- fill, zeros, ones ----------------------------------------------------------------------------------
+def _fill_kernel(op, runtime):
+    def run(dims, value):
+        dims = tuple(int(d) for d in np.ravel(dims))
+        if any(d < 0 for d in dims):
+            raise errors.InvalidArgumentError(None, None, f"dims must be non-negative, got {dims}")
+        check_allocation(dims, np.asarray(value).dtype, op.name)
+        return np.full(dims, value)
+    return run
+
+
+define("Fill", infer=lambda op: [(op._inputs[1].dtype.base_dtype,
+                                  static_shape_value(op._inputs[0]))],
+       make_kernel=_fill_kernel,
+       grad=lambda op, g: [None, reduce_ops.reduce_sum(g)])
+
+
+def fill(dims, value, name=None):
+    with OpScope(name, "Fill", [dims, value]) as scope:
+        dims = convert_to_tensor(dims, dtype=dtypes.int32, name="dims")
+        value = convert_to_tensor(value, name="value")
+        return make_tensor("Fill", [dims, value], scope)
+
+
+def _filled(shape, value, dtype, name, default_name):
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    scalar = _fill_scalar(value, dtype)
+    with OpScope(name, default_name, [shape]) as scope:
+        if not hasattr(shape, "op") and not hasattr(type(shape), "_graphshell_tensor"):
+            dims = as_raw_shape(shape)
+            if None in dims:
+                raise ValueError(f"Cannot create a tensor of unknown shape {list(dims)}")
+            if int(np.prod(dims, dtype=np.int64)) < _SMALL_CONSTANT:
+                return constant(scalar, dtype=dtype, shape=dims, name=scope)
+            shape = constant(np.array(dims, dtype=np.int32), name="shape_as_tensor")
+        else:
+            shape = convert_to_tensor(shape, dtype=dtypes.int32, name="shape")
+        fill_value = constant(scalar, dtype=dtype, name="Const")
+        return make_tensor("Fill", [shape, fill_value], scope)
+
+
+def _fill_scalar(value, dtype):
+    if dtype is dtypes.bool_:
+        return bool(value)
+    if dtype is dtypes.string:
+        if value != 0:
+            raise TypeError("ones() is not defined for strings")
+        return b""
+    return value
+
+
+def zeros(shape, dtype=dtypes.float32, name=None):
+    return _filled(shape, 0, dtype, name, "zeros")
+
+
+def ones(shape, dtype=dtypes.float32, name=None):
+    return _filled(shape, 1, dtype, name, "ones")
+
+
+define("ZerosLike", infer=lambda op: [(op._inputs[0].dtype.base_dtype, op._inputs[0]._shape)],
+       kernel=np.zeros_like, grad=NOT_DIFFERENTIABLE)
+define("OnesLike", infer=lambda op: [(op._inputs[0].dtype.base_dtype, op._inputs[0]._shape)],
+       kernel=np.ones_like, grad=NOT_DIFFERENTIABLE)
+
+
+def _like(tensor, dtype, name, default_name, value):
+    with OpScope(name, default_name, [tensor]) as scope:
+        tensor = convert_to_tensor(tensor, name="tensor")
+        dtype = dtypes.as_dtype(dtype).base_dtype if dtype else tensor.dtype.base_dtype
+        if is_fully_defined(tensor._shape):
+            return _filled(list(tensor._shape), value, dtype, scope, default_name)
+        op_type = "ZerosLike" if value == 0 else "OnesLike"
+        if dtype is tensor.dtype.base_dtype:
+            return make_tensor(op_type, [tensor], scope)
+        from .math_ops import cast
+        return cast(make_tensor(op_type, [tensor]), dtype, name=scope)
+
+
+def zeros_like(tensor, dtype=None, name=None, optimize=True):
+    return _like(tensor, dtype, name, "zeros_like", 0)
+
+
+def ones_like(tensor, dtype=None, name=None, optimize=True):
+    return _like(tensor, dtype, name, "ones_like", 1)
+
+
+# -- range ------------------------------------------------------------------------------------------
+def _infer_range(op):
+    start, limit, delta = (static_value(t) for t in op._inputs)
+    dtype = op._inputs[0].dtype.base_dtype
+    if start is None or limit is None or delta is None:
+        return [(dtype, (None,))]
+    if delta == 0:
+        raise ShapeError("Requires delta != 0")
+    return [(dtype, (max(0, int(np.ceil((limit - start) / delta))),))]
+
+
+def _range_kernel(op, runtime):
+    np_type = op._inputs[0].dtype.base_dtype.as_numpy_dtype
+
+    def run(start, limit, delta):
+        if delta == 0:
+            raise errors.InvalidArgumentError(None, None, "Requires delta != 0: 0")
+        return np.arange(start, limit, delta, dtype=np_type)
+    return run
+
+
+define("Range", infer=_infer_range, make_kernel=_range_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def range_(start, limit=None, delta=1, dtype=None, name="range"):
+    """Numbers from `start` up to (not including) `limit` by `delta`."""
+    if limit is None:
+        start, limit = 0, start
+    with OpScope(name, "Range", [start, limit, delta]) as scope:
+        values = [convert_to_tensor(v, dtype=dtype, name=n)
+                  for v, n in ((start, "start"), (limit, "limit"), (delta, "delta"))]
+        widest = max((v.dtype.base_dtype for v in values), key=_range_rank)
+        from .math_ops import cast
+        values = [cast(v, widest) for v in values]
+        return make_tensor("Range", values, scope)
+
+
+def _range_rank(dtype):
+    return [dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64].index(dtype)

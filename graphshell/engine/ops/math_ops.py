@@ -1,0 +1,279 @@
+"""Binary arithmetic, the Python operators that build it, AddN and Cast."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..build import OpScope, make_tensor
+from ..convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..tensor import OPERATORS, Tensor
+from . import rules, unary_ops
+from .grad_util import binary_grads
+
+
+def _arithmetic(op):
+    x, y = op._inputs
+    rules.check_dtype(op, x, rules.NUMBERS)
+    return rules.broadcast_binary(op)
+
+
+def _integer_safe(kernel, word):
+    """Integer division by zero is an error in TF, not numpy's silent 0."""
+    def run(x, y):
+        if getattr(y, "dtype", None) is not None and y.dtype.kind in "iu" and np.any(y == 0):
+            raise errors.InvalidArgumentError(None, None, f"Integer {word} by zero")
+        return kernel(x, y)
+    return run
+
+
+def _power(x, y):
+    if getattr(y, "dtype", None) is not None and y.dtype.kind in "iu" and np.any(y < 0):
+        raise errors.InvalidArgumentError(
+            None, None, "Integers to negative integer powers are not allowed")
+    return np.power(x, y)
+
+
+# -- definitions: kernel and gradient side by side ---------------------------------------------
+define("AddV2", infer=_arithmetic, kernel=np.add,
+       grad=lambda op, g: binary_grads(op, g, g))
+define("Sub", infer=_arithmetic, kernel=np.subtract,
+       grad=lambda op, g: binary_grads(op, g, -g))
+define("Mul", infer=_arithmetic, kernel=np.multiply,
+       grad=lambda op, g: binary_grads(op, multiply(g, op._inputs[1]),
+                                       multiply(g, op._inputs[0])))
+define("RealDiv", infer=_arithmetic, kernel=np.true_divide,
+       grad=lambda op, g: binary_grads(
+           op, realdiv(g, op._inputs[1]),
+           g * realdiv(realdiv(-op._inputs[0], op._inputs[1]), op._inputs[1])))
+define("FloorDiv", infer=_arithmetic, kernel=_integer_safe(np.floor_divide, "division"),
+       grad=NOT_DIFFERENTIABLE)
+define("FloorMod", infer=_arithmetic, kernel=_integer_safe(np.mod, "modulo"),
+       grad=lambda op, g: binary_grads(
+           op, g, -g * unary_ops.floor(op._inputs[0] / op._inputs[1])))
+define("Maximum", infer=_arithmetic, kernel=np.maximum,
+       grad=lambda op, g: _select_grads(op, g, op._inputs[0] >= op._inputs[1]))
+define("Minimum", infer=_arithmetic, kernel=np.minimum,
+       grad=lambda op, g: _select_grads(op, g, op._inputs[0] <= op._inputs[1]))
+define("SquaredDifference", infer=_arithmetic,
+       kernel=lambda x, y: np.square(np.subtract(x, y)),
+       grad=lambda op, g: _squared_difference_grad(op, g))
+
+
+def _pow_grad(op, g):
+    from . import logic_ops
+    x, y = op._inputs
+    z = op._outputs[0]
+    grad_x = g * y * power(x, y - convert_to_tensor(1, dtype=y.dtype.base_dtype))
+    safe_log = logic_ops.where(x > convert_to_tensor(0, dtype=x.dtype.base_dtype),
+                               unary_ops.log(x), array_zeros_like(x))
+    return binary_grads(op, grad_x, g * z * safe_log)
+
+
+define("Pow", infer=_arithmetic, kernel=_power, grad=_pow_grad)
+
+
+def _select_grads(op, g, x_wins):
+    from . import logic_ops
+    zeros = array_zeros_like(g)
+    return binary_grads(op, logic_ops.where(x_wins, g, zeros), logic_ops.where(x_wins, zeros, g))
+
+
+def _squared_difference_grad(op, g):
+    x, y = op._inputs
+    two = convert_to_tensor(2, dtype=g.dtype.base_dtype)
+    scaled = (two * g) * (x - y)
+    return binary_grads(op, scaled, -scaled)
+
+
+def array_zeros_like(tensor):
+    from . import input_ops
+    return input_ops.zeros_like(tensor)
+
+
+# -- AddN ----------------------------------------------------------------------------------------
+def _infer_add_n(op):
+    dtype = op._inputs[0].dtype.base_dtype
+    rules.check_dtype(op, op._inputs[0], rules.NUMBERS, "inputs")
+    return [(dtype, rules.merge_all_same([t._shape for t in op._inputs]))]
+
+
+def _add_n_kernel(*values):
+    """Sums in TF's order (bit-identical results): the first n % 8 inputs (8 or 9 when that is
+    0 or 1) left to right, then each following group of 8 summed and added as a block."""
+    count = len(values)
+    if count <= 9:
+        return functools.reduce(np.add, values)
+    head = {0: 8, 1: 9}.get(count % 8, count % 8)
+    total = functools.reduce(np.add, values[:head])
+    for start in range(head, count, 8):
+        total = total + functools.reduce(np.add, values[start:start + 8])
+    return total
+
+
+define("AddN", infer=_infer_add_n, kernel=_add_n_kernel, grad=lambda op, g: [g] * len(op._inputs))
+
+
+def add_n(inputs, name=None):
+    """Sums a list of tensors of one shape and dtype."""
+    if not inputs or not isinstance(inputs, (list, tuple)):
+        raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the "
+                         "same dtype and shape")
+    with OpScope(name, "AddN", inputs) as scope:
+        tensors = convert_n_to_tensor(inputs)
+        if len(tensors) == 1:
+            from . import array_ops
+            return array_ops.identity(tensors[0], name=scope)
+        _check_same_dtype("AddN", tensors)
+        return make_tensor("AddN", tensors, scope)
+
+
+def _check_same_dtype(op_type, tensors):
+    first = tensors[0].dtype.base_dtype
+    for tensor in tensors[1:]:
+        if tensor.dtype.base_dtype is not first:
+            raise TypeError(f"Inputs to {op_type} must all have the same dtype: {first.name} and "
+                            f"{tensor.dtype.base_dtype.name}")
+
+
+# -- Cast --------------------------------------------------------------------------------------------
+def _infer_cast(op):
+    return [(op.attrs["DstT"], op._inputs[0]._shape)]
+
+
+def _make_cast_kernel(op, runtime):
+    target = op.attrs["DstT"].as_numpy_dtype
+
+    def cast_value(x):
+        result = np.asarray(x).astype(target)
+        return result[()] if result.ndim == 0 else result
+    return cast_value
+
+
+def _cast_grad(op, g):
+    source = op._inputs[0].dtype.base_dtype
+    if source.is_floating and op.attrs["DstT"].is_floating:
+        return [cast(g, source)]
+    return [None]
+
+
+define("Cast", infer=_infer_cast, make_kernel=_make_cast_kernel, grad=_cast_grad)
+
+
+def cast(x, dtype, name=None):
+    """x converted to `dtype` (floats truncate toward zero when cast to ints)."""
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    if isinstance(x, Tensor) and x.dtype.base_dtype is dtype:
+        return x
+    with OpScope(name, "Cast", [x]) as scope:
+        x = convert_to_tensor(x, name="x")
+        if x.dtype.base_dtype is dtype:
+            return x
+        attrs = {"SrcT": x.dtype.base_dtype, "DstT": dtype, "Truncate": False}
+        return make_tensor("Cast", [x], scope, attrs)
+
+
+def to_float(x, name="ToFloat"):
+    return cast(x, dtypes.float32, name=name)
+
+
+# -- public functions and operators ---------------------------------------------------------------
+def _binary_function(op_type, default_name):
+    def build(x, y, name=None):
+        with OpScope(name, default_name, [x, y]) as scope:
+            x, y = convert_same_type(op_type, ("x", x), ("y", y))
+            return make_tensor(op_type, [x, y], scope)
+    build.__name__ = default_name.lower()
+    return build
+
+
+add = _binary_function("AddV2", "Add")
+subtract = _binary_function("Sub", "Sub")
+multiply = _binary_function("Mul", "Mul")
+realdiv = _binary_function("RealDiv", "RealDiv")
+floordiv = _binary_function("FloorDiv", "floordiv")
+floormod = mod = _binary_function("FloorMod", "FloorMod")
+pow = power = _binary_function("Pow", "Pow")  # noqa: A001 - TF's name
+maximum = _binary_function("Maximum", "Maximum")
+minimum = _binary_function("Minimum", "Minimum")
+squared_difference = _binary_function("SquaredDifference", "SquaredDifference")
+
+# int8/16 divide in float32, wider ints in float64 (TF's _TRUEDIV_TABLE)
+_TRUEDIV_CAST = {dtypes.int8: dtypes.float32, dtypes.int16: dtypes.float32,
+                 dtypes.uint8: dtypes.float32, dtypes.uint16: dtypes.float32,
+                 dtypes.int32: dtypes.float64, dtypes.int64: dtypes.float64,
+                 dtypes.uint32: dtypes.float64, dtypes.uint64: dtypes.float64}
+
+
+def truediv(x, y, name=None):
+    """Python 3 division: integers are cast to floating point first."""
+    with OpScope(name, "truediv", [x, y]) as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
+        if x.dtype.base_dtype is not y.dtype.base_dtype:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype.base_dtype!r} != "
+                            f"{y.dtype.base_dtype!r}.")
+        target = _TRUEDIV_CAST.get(x.dtype.base_dtype)
+        if target is not None:
+            x, y = cast(x, target), cast(y, target)
+        return make_tensor("RealDiv", [x, y], scope)
+
+
+def divide(x, y, name=None):
+    if name is None:
+        if not isinstance(x, Tensor):
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype if isinstance(y, Tensor) else None)
+        return truediv(x, y)
+    return truediv(x, y, name=name)
+
+
+def div(x, y, name=None):
+    """TF1's `tf.div`: floor division for integers, true division for floats."""
+    with OpScope(name, "div", [x, y]) as scope:
+        x, y = convert_same_type("Div", ("x", x), ("y", y))
+        if x.dtype.base_dtype.is_integer:
+            return make_tensor("FloorDiv", [x, y], scope)
+        return make_tensor("RealDiv", [x, y], scope)
+
+
+def negative(x, name=None):
+    return unary_ops.neg(x, name=name)
+
+
+def _operator(function, scope_name):
+    """`x <op> y` and the reflected `y <op> x`; the Python operand takes the tensor's dtype."""
+    def forward(x, y):
+        with OpScope(None, scope_name, (x, y)) as scope:
+            return function(x, y, name=scope)
+
+    def reflected(y, x):
+        with OpScope(None, scope_name, (x, y)) as scope:
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+            return function(x, y, name=scope)
+    return forward, reflected
+
+
+def _floordiv_any(x, y, name=None):
+    return floordiv(x, y, name=name)
+
+
+def _matmul(x, y, name=None):
+    from . import linalg_ops
+    return linalg_ops.matmul(x, y, name=name)
+
+
+for _key, _function, _scope in (
+        ("add", add, "add"), ("sub", subtract, "sub"), ("mul", multiply, "mul"),
+        ("truediv", truediv, "truediv"), ("floordiv", _floordiv_any, "floordiv"),
+        ("mod", floormod, "mod"), ("pow", pow, "pow"), ("matmul", _matmul, "matmul")):
+    OPERATORS[_key], OPERATORS["r" + _key] = _operator(_function, _scope)
+
+OPERATORS["neg"] = lambda x: unary_ops.neg(x)
+OPERATORS["abs"] = lambda x: unary_ops.abs(x)
+
+__all__ = ["add", "subtract", "multiply", "truediv", "divide", "div", "floordiv", "floormod",
+           "mod", "pow", "maximum", "minimum", "squared_difference", "add_n", "cast", "to_float",
+           "negative", "realdiv", "ShapeError"]

@@ -1,0 +1,138 @@
+"""Random ops: one sample per op per step; seeded ops restart their sequence in each session."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..build import OpScope, make_tensor
+from ..convert import convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, define
+from ..runtime import check_allocation
+from ..stacks import get_default_graph
+from .static import static_shape_value
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+
+
+def get_seed(op_seed):
+    """TF's (graph seed, op seed) pair: a graph seed alone derives the op seed from the op count."""
+    graph = get_default_graph()
+    if graph.seed is not None:
+        if op_seed is None:
+            op_seed = graph._last_id
+        seeds = (graph.seed % 2**31, op_seed % 2**31)
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, op_seed % 2**31)
+    else:
+        seeds = (None, None)
+    return (0, _MAXINT32) if seeds == (0, 0) else seeds
+
+
+def set_random_seed(seed) -> None:
+    get_default_graph().seed = seed
+
+
+def _infer_random(op):
+    return [(op.attrs["dtype"], static_shape_value(op._inputs[0]))]
+
+
+def _sampler(draw):
+    def make(op, runtime):
+        generator = runtime.generator(op)
+        np_type = op.attrs["dtype"].as_numpy_dtype
+
+        def sample(shape, *bounds):
+            shape = tuple(int(d) for d in np.ravel(shape))
+            check_allocation(shape, np_type, op.name)
+            return draw(generator, shape, np_type, *bounds)
+        return sample
+    return make
+
+
+def _uniform(generator, shape, np_type):
+    if np_type in (np.float32, np.float64):
+        return generator.random(shape, dtype=np_type)
+    return generator.random(shape).astype(np_type)
+
+
+def _normal(generator, shape, np_type):
+    if np_type in (np.float32, np.float64):
+        return generator.standard_normal(shape, dtype=np_type)
+    return generator.standard_normal(shape).astype(np_type)
+
+
+def _truncated(generator, shape, np_type):
+    """Standard normal samples, redrawn until within two standard deviations."""
+    values = generator.standard_normal(shape)
+    outside = np.abs(values) > 2
+    while outside.any():
+        values[outside] = generator.standard_normal(int(outside.sum()))
+        outside = np.abs(values) > 2
+    return values.astype(np_type)
+
+
+def _integers(generator, shape, np_type, low, high):
+    if low >= high:
+        from ..errors import InvalidArgumentError
+        raise InvalidArgumentError(None, None, f"Need minval < maxval, got {low} >= {high}")
+    return generator.integers(low, high, size=shape, dtype=np_type)
+
+
+for _type, _draw in (("RandomUniform", _uniform), ("RandomStandardNormal", _normal),
+                     ("TruncatedNormal", _truncated), ("RandomUniformInt", _integers)):
+    define(_type, infer=_infer_random, make_kernel=_sampler(_draw), stateful=True,
+           grad=NOT_DIFFERENTIABLE)
+
+
+def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):
+    """Uniform samples in [minval, maxval) (maxval defaults to 1 for floats)."""
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    if maxval is None:
+        if dtype.is_integer:
+            raise ValueError(f"Must specify maxval for integer dtype {dtype!r}")
+        maxval = 1
+    with OpScope(name, "random_uniform", [shape, minval, maxval]) as scope:
+        shape_tensor = convert_to_tensor(_shape_list(shape), dtype=dtypes.int32, name="shape")
+        low = convert_to_tensor(minval, dtype=dtype, name="min")
+        high = convert_to_tensor(maxval, dtype=dtype, name="max")
+        attrs = _seed_attrs(seed, dtype)
+        if dtype.is_integer:
+            attrs["Tout"] = attrs.pop("dtype")
+            attrs["dtype"] = dtype
+            return make_tensor("RandomUniformInt", [shape_tensor, low, high], scope, attrs)
+        sample = make_tensor("RandomUniform", [shape_tensor], None, attrs)
+        return _add(sample * (high - low), low, scope)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    return _scaled("random_normal", "RandomStandardNormal", shape, mean, stddev, dtype, seed, name)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):
+    return _scaled("truncated_normal", "TruncatedNormal", shape, mean, stddev, dtype, seed, name)
+
+
+def _scaled(default_name, op_type, shape, mean, stddev, dtype, seed, name):
+    dtype = dtypes.as_dtype(dtype).base_dtype
+    with OpScope(name, default_name, [shape, mean, stddev]) as scope:
+        shape_tensor = convert_to_tensor(_shape_list(shape), dtype=dtypes.int32, name="shape")
+        mean = convert_to_tensor(mean, dtype=dtype, name="mean")
+        stddev = convert_to_tensor(stddev, dtype=dtype, name="stddev")
+        sample = make_tensor(op_type, [shape_tensor], None, _seed_attrs(seed, dtype))
+        return _add(sample * stddev, mean, scope)
+
+
+def _seed_attrs(seed, dtype):
+    seed1, seed2 = get_seed(seed)
+    return {"dtype": dtype, "seed": seed1 or 0, "seed2": seed2 or 0}
+
+
+def _shape_list(shape):
+    return list(shape) if isinstance(shape, tuple) else shape
+
+
+def _add(x, y, name):
+    from .math_ops import add
+    return add(x, y, name=name)

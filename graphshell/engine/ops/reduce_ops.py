@@ -1,0 +1,331 @@
+"""Reductions (sum, mean, max, min, prod, all, any), argmax/argmin and cumulative sums."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import dtypes
+from ..build import OpScope, make_tensor
+from ..convert import constant, convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..shapes import is_fully_defined, num_elements
+from . import array_ops, rules
+from .static import static_value
+
+
+# -- shapes ----------------------------------------------------------------------------------------
+def _static_axes(op):
+    """The reduction axes, normalised and sorted, or None if not known while building."""
+    x, axes = op._inputs
+    value = static_value(axes)
+    if value is None or x._shape is None:
+        return None
+    rank = len(x._shape)
+    result = set()
+    for axis in np.ravel(value).tolist():
+        if not -rank <= axis < rank:
+            raise ShapeError(f"Invalid reduction dimension {axis} for input with {rank} "
+                             "dimensions.")
+        result.add(axis % rank)
+    return sorted(result)
+
+
+def _infer_reduction(op):
+    x = op._inputs[0]
+    keep = op.attrs["keep_dims"]
+    axes = _static_axes(op)
+    dtype = x.dtype.base_dtype if op.type not in ("All", "Any") else dtypes.bool_
+    if axes is None:
+        rank_known = x._shape is not None and keep
+        return [(dtype, (None,) * len(x._shape) if rank_known else None)]
+    if keep:
+        return [(dtype, tuple(1 if i in axes else d for i, d in enumerate(x._shape)))]
+    return [(dtype, tuple(d for i, d in enumerate(x._shape) if i not in axes))]
+
+
+def kept_shape(op):
+    """The reduction's output shape with the reduced axes kept as 1 (static tuple or tensor)."""
+    x = op._inputs[0]
+    axes = _static_axes(op)
+    if axes is not None and is_fully_defined(x._shape):
+        return tuple(1 if i in axes else d for i, d in enumerate(x._shape))
+    with OpScope(None, "ReducedShape", [x]) as scope:
+        return make_tensor("ReducedShape", [array_ops.shape(x), op._inputs[1]], scope)
+
+
+def _reduced_shape(input_shape, axes):
+    shape = np.array(input_shape, dtype=np.int32)
+    if shape.size:
+        shape[np.ravel(axes) % shape.size] = 1
+    return shape
+
+
+define("ReducedShape", infer=lambda op: [(dtypes.int32, op._inputs[0]._shape)],
+       kernel=_reduced_shape, grad=NOT_DIFFERENTIABLE)
+
+
+# -- kernels ------------------------------------------------------------------------------------------
+def _axes_of(axes):
+    return tuple(int(a) for a in np.ravel(axes))
+
+
+def _reduction_kernel(numpy_function, **extra):
+    def make(op, runtime):
+        keep = op.attrs["keep_dims"]
+        np_type = op._outputs[0].dtype.as_numpy_dtype
+        typed = {"dtype": np_type} if numpy_function in (np.sum, np.prod) else {}
+
+        def run(x, axes):
+            return numpy_function(x, axis=_axes_of(axes), keepdims=keep, **typed, **extra)
+        return run
+    return make
+
+
+def _extreme_kernel(numpy_function, lowest):
+    def make(op, runtime):
+        keep = op.attrs["keep_dims"]
+        np_type = op._outputs[0].dtype.as_numpy_dtype
+        info = np.finfo(np_type) if np.dtype(np_type).kind == "f" else np.iinfo(np_type)
+        start = (-np.inf if lowest else np.inf) if np.dtype(np_type).kind == "f" else \
+            (info.min if lowest else info.max)
+
+        def run(x, axes):
+            return numpy_function(x, axis=_axes_of(axes), keepdims=keep, initial=start)
+        return run
+    return make
+
+
+def _mean_kernel(op, runtime):
+    keep = op.attrs["keep_dims"]
+    np_type = op._outputs[0].dtype.as_numpy_dtype
+    integer = np.dtype(np_type).kind in "iu"
+
+    def run(x, axes):
+        axes = _axes_of(axes)
+        if not integer:
+            return np.mean(x, axis=axes, keepdims=keep, dtype=np_type)
+        total = np.sum(x, axis=axes, keepdims=keep, dtype=np_type)
+        count = max(1, int(np.prod([np.shape(x)[a] for a in axes])))
+        return (np.sign(total) * (np.abs(total) // count)).astype(np_type)
+    return run
+
+
+# -- gradients ------------------------------------------------------------------------------------------
+def _broadcast_back(op, g):
+    """g reshaped with the reduced axes kept, then broadcast to the input's shape."""
+    x = op._inputs[0]
+    target = x._shape if is_fully_defined(x._shape) else array_ops.shape(x)
+    return broadcast_to(array_ops.reshape(g, kept_shape(op)), target)
+
+
+def _sum_grad(op, g):
+    return [_broadcast_back(op, g), None]
+
+
+def _mean_grad(op, g):
+    x, y = op._inputs[0], op._outputs[0]
+    count_in, count_out = num_elements(x._shape), num_elements(y._shape)
+    if count_in is not None and count_out is not None:
+        factor = constant(max(count_in // max(count_out, 1), 1), dtype=g.dtype.base_dtype)
+    else:
+        from .math_ops import cast
+        factor = cast(array_ops.size(x) // _at_least_one(array_ops.size(y)), g.dtype.base_dtype)
+    return [_broadcast_back(op, g) / factor, None]
+
+
+def _at_least_one(tensor):
+    from .math_ops import maximum
+    return maximum(tensor, 1)
+
+
+def _extreme_grad(op, g):
+    from .math_ops import cast
+    x, y = op._inputs[0], op._outputs[0]
+    kept = kept_shape(op)
+    y_kept = array_ops.reshape(y, kept)
+    from .logic_ops import equal
+    indicators = cast(equal(y_kept, x), g.dtype.base_dtype)
+    selected = array_ops.reshape(reduce_sum(indicators, op._inputs[1]), kept)
+    return [indicators / selected * array_ops.reshape(g, kept), None]
+
+
+def _prod_grad(op, g):
+    """Products of all other elements, via exclusive cumulative products from both sides (so
+    zeros in the input are handled exactly, as TF does)."""
+    x = op._inputs[0]
+    axes = _static_axes(op)
+    if axes is None or x._shape is None:
+        raise LookupError("the gradient of reduce_prod needs reduction axes and a rank known "
+                          "while building")
+    rank = len(x._shape)
+    others = [i for i in range(rank) if i not in axes]
+    perm = np.array(axes + others, dtype=np.int32)
+    moved = array_ops.transpose(x, perm)
+    moved_shape = array_ops.shape(moved)
+    flat = array_ops.reshape(moved, [reduce_prod(moved_shape[:len(axes)]), -1])
+    left = cumprod(flat, axis=0, exclusive=True)
+    right = cumprod(flat, axis=0, exclusive=True, reverse=True)
+    others_product = array_ops.reshape(left * right, moved_shape)
+    back = array_ops.transpose(others_product, np.argsort(perm).astype(np.int32))
+    return [back * _broadcast_back(op, g), None]
+
+
+def _reduction(op_type, kernel_factory, grad, default_name):
+    define(op_type, infer=_infer_reduction, make_kernel=kernel_factory, grad=grad)
+
+    def build(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+              keep_dims=None):
+        axis = reduction_indices if axis is None else axis
+        keep = bool(keepdims if keepdims is not None else keep_dims)
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        if axis is None:
+            axis = _all_axes(x)
+        with OpScope(name, default_name, [x]) as scope:
+            axes = convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_indices")
+            return make_tensor(op_type, [x, axes], scope, {"keep_dims": keep})
+    build.__name__ = "reduce_" + op_type.lower()
+    return build
+
+
+def _all_axes(x):
+    if x._shape is not None:
+        return constant(np.arange(len(x._shape), dtype=np.int32))
+    from .input_ops import range_
+    return range_(0, array_ops.rank(x))
+
+
+reduce_sum = _reduction("Sum", _reduction_kernel(np.sum), _sum_grad, "Sum")
+reduce_prod = _reduction("Prod", _reduction_kernel(np.prod), _prod_grad, "Prod")
+reduce_mean = _reduction("Mean", _mean_kernel, _mean_grad, "Mean")
+reduce_max = _reduction("Max", _extreme_kernel(np.max, True), _extreme_grad, "Max")
+reduce_min = _reduction("Min", _extreme_kernel(np.min, False), _extreme_grad, "Min")
+reduce_all = _reduction("All", _reduction_kernel(np.all), NOT_DIFFERENTIABLE, "All")
+reduce_any = _reduction("Any", _reduction_kernel(np.any), NOT_DIFFERENTIABLE, "Any")
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
+    """log(sum(exp(x))) computed stably around the maximum."""
+    from . import unary_ops
+    with OpScope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        x = convert_to_tensor(input_tensor, name="input_tensor")
+        peak = stop_gradient_of(reduce_max(x, axis, keepdims=True))
+        summed = reduce_sum(unary_ops.exp(x - peak), axis, keepdims=True)
+        result = unary_ops.log(summed) + peak
+        if not keepdims:
+            result = array_ops.squeeze(result, axis=axis if axis is not None else None)
+        return array_ops.identity(result, name=scope)
+
+
+def stop_gradient_of(tensor):
+    return array_ops.stop_gradient(tensor)
+
+
+# -- broadcast_to --------------------------------------------------------------------------------------
+def _infer_broadcast_to(op):
+    from .static import static_shape_value
+    return [(op._inputs[0].dtype.base_dtype, static_shape_value(op._inputs[1]))]
+
+
+define("BroadcastTo", infer=_infer_broadcast_to,
+       kernel=lambda x, shape: np.broadcast_to(x, tuple(int(d) for d in shape)),
+       grad=lambda op, g: [_sum_back_to(g, op._inputs[0]), None])
+
+
+def _sum_back_to(g, x):
+    from .grad_util import sum_to_shape_of
+    return sum_to_shape_of(g, x)
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name
+    with OpScope(name, "BroadcastTo", [input, shape]) as scope:
+        x = convert_to_tensor(input, name="input")
+        shape = convert_to_tensor(list(shape) if isinstance(shape, tuple) else shape,
+                                  dtype=dtypes.int32, name="shape")
+        return make_tensor("BroadcastTo", [x, shape], scope)
+
+
+# -- argmax / argmin ---------------------------------------------------------------------------------
+def _infer_arg(op):
+    x, axis = op._inputs
+    value = static_value(axis)
+    if x._shape is None or value is None:
+        return [(op.attrs["output_type"], None)]
+    axis = rules.normalize_axis(int(value), len(x._shape))
+    return [(op.attrs["output_type"], x._shape[:axis] + x._shape[axis + 1:])]
+
+
+def _arg_kernel(numpy_function):
+    def make(op, runtime):
+        np_type = op.attrs["output_type"].as_numpy_dtype
+        return lambda x, axis: np.asarray(numpy_function(x, axis=int(axis))).astype(np_type)
+    return make
+
+
+define("ArgMax", infer=_infer_arg, make_kernel=_arg_kernel(np.argmax), grad=NOT_DIFFERENTIABLE)
+define("ArgMin", infer=_infer_arg, make_kernel=_arg_kernel(np.argmin), grad=NOT_DIFFERENTIABLE)
+
+
+def _arg(op_type):
+    def build(input, axis=None, name=None, dimension=None, output_type=dtypes.int64):  # noqa: A002
+        axis = dimension if axis is None else axis
+        with OpScope(name, op_type, [input]) as scope:
+            x = convert_to_tensor(input, name="input")
+            axis = convert_to_tensor(0 if axis is None else axis, dtype=dtypes.int32,
+                                     name="dimension")
+            return make_tensor(op_type, [x, axis], scope,
+                               {"output_type": dtypes.as_dtype(output_type)})
+    return build
+
+
+argmax = _arg("ArgMax")
+argmin = _arg("ArgMin")
+
+
+# -- cumulative sums and products -----------------------------------------------------------------
+def _cumulative_kernel(numpy_function, identity):
+    def make(op, runtime):
+        exclusive, reverse = op.attrs["exclusive"], op.attrs["reverse"]
+
+        def run(x, axis):
+            axis = int(axis)
+            x = np.flip(x, axis) if reverse else np.asarray(x)
+            result = numpy_function(x, axis=axis, dtype=x.dtype)
+            if exclusive:
+                result = np.concatenate([np.full_like(np.take(result, [0], axis), identity),
+                                         np.take(result, range(x.shape[axis] - 1), axis)], axis)
+            return np.flip(result, axis) if reverse else result
+        return run
+    return make
+
+
+def _cumsum_grad(op, g):
+    return [cumsum(g, op._inputs[1], exclusive=op.attrs["exclusive"],
+                   reverse=not op.attrs["reverse"]), None]
+
+
+def _cumprod_grad(op, g):
+    x, axis = op._inputs
+    product = op._outputs[0]
+    attrs = op.attrs
+    summed = cumsum(product * g, axis, exclusive=attrs["exclusive"], reverse=not attrs["reverse"])
+    return [summed / x, None]
+
+
+define("Cumsum", infer=rules.same_as_input, make_kernel=_cumulative_kernel(np.cumsum, 0),
+       grad=_cumsum_grad)
+define("Cumprod", infer=rules.same_as_input, make_kernel=_cumulative_kernel(np.cumprod, 1),
+       grad=_cumprod_grad)
+
+
+def _cumulative(op_type):
+    def build(x, axis=0, exclusive=False, reverse=False, name=None):
+        with OpScope(name, op_type, [x]) as scope:
+            x = convert_to_tensor(x, name="x")
+            axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+            return make_tensor(op_type, [x, axis], scope,
+                               {"exclusive": bool(exclusive), "reverse": bool(reverse)})
+    return build
+
+
+cumsum = _cumulative("Cumsum")
+cumprod = _cumulative("Cumprod")

@@ -1,0 +1,104 @@
+"""Shape and dtype rules shared by op definitions; failures raise ShapeError (a ValueError)."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+
+from .. import dtypes
+from ..registry import ShapeError
+from ..shapes import shape_list_str
+
+FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
+FLOATS_AND_COMPLEX = FLOATS + (dtypes.complex64, dtypes.complex128)
+INTEGERS = (dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64, dtypes.uint8,
+            dtypes.uint16, dtypes.uint32, dtypes.uint64)
+NUMBERS = FLOATS_AND_COMPLEX + INTEGERS
+
+
+def broadcast_shapes(a, b):
+    """Numpy broadcasting of two raw shapes; unknown dimensions stay unknown."""
+    if a is None or b is None:
+        return None
+    result = []
+    for da, db in zip_longest(reversed(a), reversed(b), fillvalue=1):
+        if da == 1:
+            result.append(db)
+        elif db == 1 or db is None:
+            result.append(da)
+        elif da is None or da == db:
+            result.append(db)
+        else:
+            raise ShapeError(f"Dimensions must be equal, but are {da} and {db}")
+    return tuple(reversed(result))
+
+
+def check_dtype(op, tensor, allowed, arg="x") -> None:
+    """TF's build-time TypeError for a dtype an op does not support."""
+    dtype = tensor.dtype.base_dtype
+    if dtype not in allowed:
+        names = ", ".join(d.name for d in allowed)
+        raise TypeError(f"Value passed to parameter '{arg}' has DataType {dtype.name} not in list "
+                        f"of allowed values: {names}")
+
+
+def same_as_input(op):
+    x = op._inputs[0]
+    return [(x.dtype.base_dtype, x._shape)]
+
+
+def float_unary(op):
+    check_dtype(op, op._inputs[0], FLOATS_AND_COMPLEX)
+    return same_as_input(op)
+
+
+def numeric_unary(op):
+    check_dtype(op, op._inputs[0], NUMBERS)
+    return same_as_input(op)
+
+
+def broadcast_binary(op):
+    x, y = op._inputs
+    return [(x.dtype.base_dtype, broadcast_shapes(x._shape, y._shape))]
+
+
+def comparison(op):
+    x, y = op._inputs
+    return [(dtypes.bool_, broadcast_shapes(x._shape, y._shape))]
+
+
+def bool_binary(op):
+    x, y = op._inputs
+    check_dtype(op, x, (dtypes.bool_,))
+    return [(dtypes.bool_, broadcast_shapes(x._shape, y._shape))]
+
+
+def no_outputs(op):
+    return []
+
+
+def merge_all_same(shapes, what="inputs"):
+    """The common shape of several raw shapes that must agree exactly (AddN, Pack)."""
+    result = None
+    for shape in shapes:
+        if shape is None:
+            continue
+        if result is None:
+            result = shape
+            continue
+        if len(shape) != len(result):
+            raise ShapeError(f"Shapes must be equal rank, but are {len(result)} and {len(shape)}")
+        merged = []
+        for i, (a, b) in enumerate(zip(result, shape)):
+            if a is not None and b is not None and a != b:
+                raise ShapeError(f"Dimension {i} in both shapes must be equal, but are {a} and "
+                                 f"{b}. Shapes are {shape_list_str(result)} and "
+                                 f"{shape_list_str(shape)}.")
+            merged.append(a if a is not None else b)
+        result = tuple(merged)
+    return result
+
+
+def normalize_axis(axis: int, rank: int, what: str = "axis") -> int:
+    if not -rank <= axis < rank:
+        raise ShapeError(f"Invalid {what}: {axis} is out of range [{-rank}, {rank})")
+    return axis % rank if rank else 0

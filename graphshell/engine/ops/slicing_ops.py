@@ -1,0 +1,326 @@
+"""Ops that select or assemble parts of tensors: concat, split, slice, pad and indexing (t[...])."""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..build import OpScope, make_op, make_tensor
+from ..convert import convert_n_to_tensor, convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..shapes import is_fully_defined
+from ..tensor import OPERATORS, Tensor
+from . import array_ops, rules
+from .static import static_shape_value, static_value
+
+
+# -- concat and split -----------------------------------------------------------------------------
+def _infer_concat(op):
+    values, axis_tensor = op._inputs[:-1], op._inputs[-1]
+    dtype = values[0].dtype.base_dtype
+    axis = static_value(axis_tensor)
+    known = [t._shape for t in values if t._shape is not None]
+    if axis is None or not known:
+        return [(dtype, None if not known else (None,) * len(known[0]))]
+    rank = len(known[0])
+    axis = rules.normalize_axis(int(axis), rank)
+    rest = rules.merge_all_same([s[:axis] + (0,) + s[axis + 1:] for s in known])
+    sizes = [s[axis] for s in known]
+    total = None if None in sizes or len(known) < len(values) else sum(sizes)
+    return [(dtype, rest[:axis] + (total,) + rest[axis + 1:])]
+
+
+def _concat_grad(op, g):
+    values, axis_tensor = op._inputs[:-1], op._inputs[-1]
+    axis = int(static_value(axis_tensor))
+    if all(t._shape is not None and t._shape[axis] is not None for t in values):
+        sizes = [t._shape[axis] for t in values]
+    else:
+        sizes = array_ops.stack([array_ops.shape(t)[axis] for t in values])
+    return split(g, sizes, axis=axis) + [None]
+
+
+define("ConcatV2", infer=_infer_concat,
+       kernel=lambda *values: np.concatenate(values[:-1], axis=int(values[-1])),
+       grad=_concat_grad)
+
+
+def concat(values, axis, name="concat"):
+    """Joins tensors along an existing axis."""
+    if not isinstance(values, (list, tuple)):
+        values = [values]
+    if len(values) == 1:
+        with OpScope(name, "concat", values) as scope:
+            convert_to_tensor(axis, dtype=dtypes.int32, name="concat_dim")
+            return array_ops.identity(values[0], name=scope)
+    with OpScope(name, "concat", values) as scope:
+        tensors = convert_n_to_tensor(values)
+        array_ops._same_dtype("ConcatV2", tensors)
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+        return make_tensor("ConcatV2", tensors + [axis], scope, {"N": len(tensors)})
+
+
+def _infer_split_v(op):
+    value, sizes, axis = op._inputs
+    count = op.attrs["num_split"]
+    sizes, axis = static_value(sizes), static_value(axis)
+    if value._shape is None or axis is None:
+        return [(value.dtype.base_dtype, None)] * count
+    axis = rules.normalize_axis(int(axis), len(value._shape))
+    parts = [None] * count if sizes is None else [int(s) for s in sizes]
+    return [(value.dtype.base_dtype, value._shape[:axis] + (p,) + value._shape[axis + 1:])
+            for p in parts]
+
+
+def _split_v_kernel(value, sizes, axis):
+    return tuple(np.split(value, np.cumsum(sizes)[:-1], axis=int(axis)))
+
+
+def _split_v_grad(op, *grads):
+    grads = [g if g is not None else array_ops.zeros_like_output(out)
+             for g, out in zip(grads, op._outputs)]
+    return [concat(grads, op._inputs[2]), None, None]
+
+
+define("SplitV", infer=_infer_split_v, kernel=_split_v_kernel, grad=_split_v_grad,
+       multi_output=True)
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name="split"):
+    """Splits into equal parts (an int) or parts of the given sizes (a list)."""
+    with OpScope(name, "split", [value]) as scope:
+        value = convert_to_tensor(value, name="value")
+        if isinstance(num_or_size_splits, (int, np.integer)):
+            dim = value._shape[axis] if value._shape is not None else None
+            if dim is None or dim % int(num_or_size_splits):
+                raise ValueError(f"Cannot split a dimension of size {dim} into "
+                                 f"{num_or_size_splits} equal parts")
+            num_or_size_splits = [dim // int(num_or_size_splits)] * int(num_or_size_splits)
+        sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32, name="size_splits")
+        count = num if num is not None else sizes._shape[0]
+        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="split_dim")
+        return make_op("SplitV", [value, sizes, axis], scope, {"num_split": count}).outputs
+
+
+# -- slice and pad --------------------------------------------------------------------------------------
+def _infer_slice(op):
+    x, begin, size = op._inputs
+    begin, size = static_value(begin), static_value(size)
+    if x._shape is None or begin is None or size is None:
+        return [(x.dtype.base_dtype, None if x._shape is None else (None,) * len(x._shape))]
+    dims = tuple(d - int(b) if (int(s) == -1 and d is not None) else (None if int(s) == -1 else int(s))
+                 for d, b, s in zip(x._shape, begin, size))
+    return [(x.dtype.base_dtype, dims)]
+
+
+def _slice_kernel(x, begin, size):
+    index = tuple(builtins.slice(int(b), None if int(s) == -1 else int(b) + int(s))
+                  for b, s in zip(begin, size))
+    return np.asarray(x)[index]
+
+
+def _slice_grad(op, g):
+    x, begin, _ = op._inputs
+    after = array_ops.shape(x) - begin - array_ops.shape(op._outputs[0])
+    paddings = array_ops.stack([begin, after], axis=1)
+    return [pad(g, paddings), None, None]
+
+
+define("Slice", infer=_infer_slice, kernel=_slice_kernel, grad=_slice_grad)
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+    with OpScope(name, "Slice", [input_, begin, size]) as scope:
+        x = convert_to_tensor(input_, name="input")
+        begin = convert_to_tensor(begin, dtype=dtypes.int32, name="begin")
+        size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
+        return make_tensor("Slice", [x, begin, size], scope)
+
+
+def _infer_pad(op):
+    x, paddings = op._inputs
+    amounts = static_value(paddings)
+    if x._shape is None or amounts is None:
+        return [(x.dtype.base_dtype, None if x._shape is None else (None,) * len(x._shape))]
+    return [(x.dtype.base_dtype, tuple(None if d is None else d + int(a) + int(b)
+                                       for d, (a, b) in zip(x._shape, amounts)))]
+
+
+def _pad_grad(op, g):
+    x, paddings = op._inputs
+    begin = slice(paddings, [0, 0], array_ops.stack([array_ops.rank(x), 1]))
+    return [slice(g, array_ops.reshape(begin, [-1]), array_ops.shape(x)), None]
+
+
+define("Pad", infer=_infer_pad, kernel=lambda x, p: np.pad(x, np.asarray(p).tolist()),
+       grad=_pad_grad)
+
+
+def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
+    if str(mode).upper() != "CONSTANT" or constant_values != 0:
+        raise NotImplementedError("only zero padding (mode='CONSTANT') is supported")
+    with OpScope(name, "Pad", [tensor, paddings]) as scope:
+        x = convert_to_tensor(tensor, name="input")
+        paddings = convert_to_tensor(paddings, dtype=dtypes.int32, name="paddings")
+        return make_tensor("Pad", [x, paddings], scope)
+
+
+# -- t[...]: StridedSlice -------------------------------------------------------------------------------
+_MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
+
+
+def _index_of(attrs, begin, end, strides):
+    """The numpy index a StridedSlice's begin/end/strides and masks stand for."""
+    index = []
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if attrs["ellipsis_mask"] & bit:
+            index.append(Ellipsis)
+        elif attrs["new_axis_mask"] & bit:
+            index.append(None)
+        elif attrs["shrink_axis_mask"] & bit:
+            index.append(int(b))
+        else:
+            index.append(builtins.slice(None if attrs["begin_mask"] & bit else int(b),
+                                               None if attrs["end_mask"] & bit else int(e), int(s)))
+    return tuple(index)
+
+
+def _sliced_shape(shape, index):
+    if shape is None or index is None:
+        return None
+    probe = np.broadcast_to(np.empty((), dtype=bool), tuple(1 if d is None else d for d in shape))
+    result = probe[index].shape
+    unknown = {i for i, d in enumerate(shape) if d is None}
+    if not unknown:
+        return result
+    return _mark_unknown(shape, index, result)
+
+
+def _mark_unknown(shape, index, result):
+    """Dims sliced from unknown input dims are unknown (unless picked by an integer)."""
+    dims, source = [], 0
+    expanded = list(index)
+    if Ellipsis in expanded:
+        at = expanded.index(Ellipsis)
+        used = sum(1 for item in expanded if item is not None and item is not Ellipsis)
+        expanded[at:at + 1] = [builtins.slice(None)] * (len(shape) - used)
+    expanded += [builtins.slice(None)] * (len(shape) - sum(
+        1 for item in expanded if item is not None))
+    for item in expanded:
+        if item is None:
+            dims.append(1)
+        elif isinstance(item, int):
+            source += 1
+        else:
+            dims.append(None if shape[source] is None else result[len(dims)])
+            source += 1
+    return tuple(dims)
+
+
+def _static_index(op, offset):
+    parts = [static_value(t) for t in op._inputs[offset:offset + 3]]
+    if any(p is None for p in parts):
+        return None
+    return _index_of(op.attrs, *parts)
+
+
+def _infer_strided_slice(op):
+    x = op._inputs[0]
+    try:
+        return [(x.dtype.base_dtype, _sliced_shape(x._shape, _static_index(op, 1)))]
+    except IndexError as error:
+        raise ShapeError(str(error)) from None
+
+
+def _strided_slice_kernel(op, runtime):
+    attrs = op.attrs
+
+    def run(x, begin, end, strides):
+        try:
+            result = np.asarray(x)[_index_of(attrs, begin, end, strides)]
+        except IndexError as error:
+            raise errors.InvalidArgumentError(None, None, f"slice index out of bounds: {error}")
+        return result[()] if result.ndim == 0 else result
+    return run
+
+
+def _strided_slice_grad(op, g):
+    x, begin, end, strides = op._inputs
+    x_shape = x._shape if is_fully_defined(x._shape) else array_ops.shape(x)
+    with OpScope(None, "StridedSliceGrad", [g]) as scope:
+        shape_tensor = convert_to_tensor(x_shape, dtype=dtypes.int32, name="shape")
+        grad = make_tensor("StridedSliceGrad", [shape_tensor, begin, end, strides, g], scope,
+                           dict(op.attrs))
+    return [grad, None, None, None]
+
+
+def _infer_strided_slice_grad(op):
+    return [(op._inputs[4].dtype.base_dtype, static_shape_value(op._inputs[0]))]
+
+
+def _strided_slice_grad_kernel(op, runtime):
+    attrs = op.attrs
+
+    def run(shape, begin, end, strides, dy):
+        result = np.zeros(tuple(int(d) for d in shape), dtype=np.asarray(dy).dtype)
+        result[_index_of(attrs, begin, end, strides)] = dy
+        return result
+    return run
+
+
+define("StridedSlice", infer=_infer_strided_slice, make_kernel=_strided_slice_kernel,
+       grad=_strided_slice_grad)
+define("StridedSliceGrad", infer=_infer_strided_slice_grad,
+       make_kernel=_strided_slice_grad_kernel,
+       grad=lambda op, g: [None, None, None, None, _strided_slice_like(op, g)])
+
+
+def _strided_slice_like(op, g):
+    with OpScope(None, "strided_slice", [g]) as scope:
+        return make_tensor("StridedSlice", [g] + list(op._inputs[1:4]), scope, dict(op.attrs))
+
+
+def getitem(tensor, key):
+    """`t[key]` for ints, slices, None (new axis), Ellipsis and scalar tensors."""
+    key = key if isinstance(key, tuple) else (key,)
+    begin, end, strides, attrs = [], [], [], dict.fromkeys(_MASKS, 0)
+    for i, item in enumerate(key):
+        _add_index_item(item, i, begin, end, strides, attrs)
+    with OpScope(None, "strided_slice", [tensor]) as scope:
+        parts = [_index_vector(part, f"stack{'' if k == 0 else '_' + str(k)}")
+                 for k, part in enumerate((begin, end, strides))]
+        return make_tensor("StridedSlice", [tensor] + parts, scope, attrs)
+
+
+def _add_index_item(item, i, begin, end, strides, attrs):
+    bit = 1 << i
+    if isinstance(item, builtins.slice):
+        begin.append(0 if item.start is None else item.start)
+        end.append(0 if item.stop is None else item.stop)
+        strides.append(1 if item.step is None else item.step)
+        attrs["begin_mask"] |= bit if item.start is None else 0
+        attrs["end_mask"] |= bit if item.stop is None else 0
+    elif item is Ellipsis or item is None:
+        begin.append(0), end.append(0), strides.append(1)
+        attrs["ellipsis_mask" if item is Ellipsis else "new_axis_mask"] |= bit
+    elif isinstance(item, (int, np.integer)) or isinstance(item, Tensor):
+        begin.append(item)
+        end.append(item + 1)
+        strides.append(1)
+        attrs["shrink_axis_mask"] |= bit
+    else:
+        raise TypeError("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+                        f"scalar tf.int32/tf.int64 tensors are valid indices, got {item!r}")
+
+
+def _index_vector(values, name):
+    if any(isinstance(v, Tensor) for v in values):
+        return array_ops.stack([convert_to_tensor(v, dtype=dtypes.int32) for v in values],
+                               name=name)
+    return convert_to_tensor(np.array(values, dtype=np.int32), name=name)
+
+
+OPERATORS["getitem"] = getitem

@@ -1,0 +1,86 @@
+"""Pruning: the ops one step needs, found backwards from its fetches and targets (spec J1)."""
+
+from __future__ import annotations
+
+from collections import deque
+
+
+def needed_ops(fetches, targets, fed):
+    """The ops reachable backwards over data and control edges from `fetches` (tensors) and
+    `targets` (ops), cut at fed tensors; ordered so every op follows its inputs. Also returns
+    the fed tensors the pruned graph actually reads, in the order first met."""
+    fed = fed if isinstance(fed, (set, frozenset, dict)) else set(fed)
+    needed = set()
+    used_feeds = {}
+    stack = [t.op for t in fetches if t not in fed]
+    stack.extend(targets)
+    while stack:
+        op = stack.pop()
+        if op in needed:
+            continue
+        needed.add(op)
+        for tensor in op._inputs:
+            if tensor in fed:
+                used_feeds[tensor] = None
+            elif tensor.op not in needed:
+                stack.append(tensor.op)
+        stack.extend(op._control_inputs)
+    return _ordered(needed, fed), list(used_feeds)
+
+
+def _ordered(ops, fed):
+    """Creation order is topological unless an edge was added to an existing op later."""
+    order = sorted(ops, key=_creation_id)
+    for op in order:
+        op_id = op._id
+        for tensor in op._inputs:
+            if tensor.op._id >= op_id and tensor not in fed:
+                return _kahn(order)
+        for control in op._control_inputs:
+            if control._id >= op_id:
+                return _kahn(order)
+    return order
+
+
+def _creation_id(op):
+    return op._id
+
+
+def _kahn(order):
+    from .executor import topological_order
+    return topological_order(order)
+
+
+def why_needed(fetches, targets, fed, op):
+    """The path by which `op` is needed: [fetch or target, ..., op] following the first route
+    found backwards, with the kind of each edge ('data' or 'control'); None if not needed."""
+    fed = set(fed)
+    parents = {}
+    roots = [t.op for t in fetches if t not in fed] + list(targets)
+    frontier = deque(roots)
+    for root in roots:
+        parents.setdefault(root, None)
+    while frontier:
+        current = frontier.popleft()
+        if current is op:
+            return _path_to(parents, op)
+        for tensor in current._inputs:
+            if tensor not in fed and tensor.op not in parents:
+                parents[tensor.op] = (current, "data", tensor)
+                frontier.append(tensor.op)
+        for control in current._control_inputs:
+            if control not in parents:
+                parents[control] = (current, "control", None)
+                frontier.append(control)
+    return None
+
+
+def _path_to(parents, op):
+    path = [(op, None, None)]
+    link = parents[op]
+    while link is not None:
+        consumer, kind, tensor = link
+        path.append((consumer, kind, tensor))
+        link = parents[consumer]
+    path.reverse()
+    return path

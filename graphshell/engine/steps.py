@@ -1,0 +1,142 @@
+"""Step records: what one `Session.run` fetched, fed and executed, and who listens for them."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import warnings
+from typing import Any, Callable, List
+
+_step_numbers = itertools.count(1)
+_listeners: List[Callable] = []
+_listeners_lock = threading.Lock()
+
+
+def next_step_number() -> int:
+    return next(_step_numbers)
+
+
+def add_step_listener(listener: Callable) -> None:
+    """Calls `listener(step)` after every step of every session (the shell and TUI subscribe)."""
+    with _listeners_lock:
+        _listeners.append(listener)
+
+
+def remove_step_listener(listener: Callable) -> None:
+    with _listeners_lock:
+        if listener in _listeners:
+            _listeners.remove(listener)
+
+
+def publish(step: "Step") -> None:
+    for listener in list(_listeners):
+        try:
+            listener(step)
+        except Exception as error:  # a broken listener must not break the user's step
+            warnings.warn(f"step listener {listener!r} failed: {error!r}", RuntimeWarning)
+
+
+class Step:
+    """One `Session.run`: the numbers, the request as the user gave it, and what executed.
+
+    Executed ops are kept as positions into the plan plus one timestamp per op, so recording
+    costs almost nothing; names, durations and pruned ops are computed when asked for.
+    """
+
+    def __init__(self, number, session_step, session, origin, fetches, feed_dict, plan,
+                 timestamps, fed_tensors, error=None, values=None):
+        self.number = number
+        self.session_step = session_step
+        self.session = session
+        self.origin = origin
+        self.fetches = fetches
+        self.feed_dict = feed_dict
+        self.plan = plan
+        self.timestamps = timestamps
+        self.fed_tensors = list(fed_tensors)
+        self.error = error
+        self.values = values
+        self.graph = session.graph
+        self.graph_size = session.graph.version
+        self.results: Any = None
+
+    # -- what ran ---------------------------------------------------------------------------
+    @property
+    def executed_ops(self):
+        """The ops that ran, in execution order."""
+        if self.plan is None:
+            return []
+        return [self.plan.ops[i] for i in self._executed_positions()]
+
+    def _executed_positions(self):
+        stamps, inline = self.timestamps, self.plan.inlined
+        return [i for i in range(len(self.plan.ops)) if inline[i] or stamps[i + 1]]
+
+    @property
+    def executed_names(self):
+        return [op.name for op in self.executed_ops]
+
+    @property
+    def fed_ops(self):
+        """Ops whose outputs were fed (their kernels did not run for those outputs)."""
+        seen, ops = set(), []
+        for tensor in self.fed_tensors:
+            if tensor.op not in seen:
+                seen.add(tensor.op)
+                ops.append(tensor.op)
+        return ops
+
+    @property
+    def fetched_tensors(self):
+        return [] if self.plan is None else list(self.plan.fetches)
+
+    @property
+    def target_ops(self):
+        return [] if self.plan is None else list(self.plan.targets)
+
+    @property
+    def pruned_ops(self):
+        """Ops of the graph (as it was at this step) that neither ran nor were fed."""
+        executed = set(self.executed_ops)
+        fed = set(self.fed_ops)
+        ops = self.graph._ops[:self.graph_size]
+        return [op for op in ops if op not in executed and op not in fed]
+
+    @property
+    def op_times_ns(self):
+        """(op, nanoseconds) for each executed op; inlined constants take no time."""
+        result = []
+        previous = self.timestamps[0]
+        for i in self._executed_positions():
+            stamp = self.timestamps[i + 1]
+            if stamp:
+                result.append((self.plan.ops[i], stamp - previous))
+                previous = stamp
+            else:
+                result.append((self.plan.ops[i], 0))
+        return result
+
+    @property
+    def duration_ns(self) -> int:
+        stamps = [s for s in self.timestamps if s]
+        return stamps[-1] - stamps[0] if stamps else 0
+
+    @property
+    def failed_op(self):
+        return getattr(self.error, "op", None) if self.error is not None else None
+
+    def value_of(self, tensor):
+        """The value `tensor` had in this step, if values were kept and it was computed or fed."""
+        if self.values is None or self.plan is None:
+            return None
+        slot = self.plan.slots.get(tensor)
+        return None if slot is None else self.values[slot]
+
+    def release_values(self) -> None:
+        """Drops the kept intermediate values (they can be large)."""
+        self.values = None
+
+    def __repr__(self) -> str:
+        status = f" failed: {type(self.error).__name__}" if self.error else ""
+        return (f"<Step {self.number} ({self.origin}) session={self.session.name} "
+                f"ran {len(self.executed_ops)} ops{status}>")

@@ -1,0 +1,136 @@
+"""The TF1 graph API on numpy: `from graphshell import tf`, then write TF 1.x code.
+
+The names are those of `tf.compat.v1`; `tf.compat.v1` is this same namespace, so TF2-era
+snippets that say `tf.compat.v1.Session()` run unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+
+from .engine import errors, protos
+from .engine.convert import constant, convert_to_tensor, register_tensor_conversion_function
+from .engine.dtypes import (  # noqa: F401
+    DType, as_dtype, bool_ as bool, complex64, complex128, double, float16, float32, float64,
+    half, int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
+)
+from .engine.gradients import RegisterGradient, UnconnectedGradients, gradients, no_gradient
+from .engine.graph import Graph, GraphKeys
+from .engine.graph_api import (  # noqa: F401
+    add_to_collection, add_to_collections, colocate_with, control_dependencies, device,
+    disable_eager_execution, disable_v2_behavior, enable_eager_execution, enable_v2_behavior,
+    executing_eagerly, get_collection, get_collection_ref, name_scope,
+)
+from .engine.operation import Operation
+from .engine.ops.array_ops import (  # noqa: F401
+    expand_dims, identity, invert_permutation, rank, reshape, shape, size, squeeze, stack,
+    stop_gradient, transpose, unstack,
+)
+from .engine.ops.control_flow import cond
+from .engine.ops.control_ops import group, no_op, tuple, with_dependencies  # noqa: A001
+from .engine.ops.index_ops import gather, one_hot, tile, unsorted_segment_sum
+from .engine.ops.input_ops import (  # noqa: F401
+    fill, ones, ones_like, placeholder, placeholder_with_default, range_ as range, zeros,
+    zeros_like,
+)
+from .engine.ops.linalg_ops import matmul
+from .engine.ops.logic_ops import (  # noqa: F401
+    equal, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal, logical_and,
+    logical_not, logical_or, logical_xor, not_equal, where,
+)
+from .engine.ops.math_ops import (  # noqa: F401
+    add, add_n, cast, div, divide, floordiv, floormod, maximum, minimum, mod, multiply, negative,
+    pow, realdiv, squared_difference, subtract, to_float, truediv,
+)
+from .engine.ops.nn_ops import log_softmax, softmax
+from .engine.ops.random_ops import (
+    random_normal, random_uniform, set_random_seed, truncated_normal,
+)
+from .engine.ops.reduce_ops import (  # noqa: F401
+    argmax, argmin, broadcast_to, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp,
+    reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
+)
+from .engine.ops.slicing_ops import concat, pad, slice, split  # noqa: A001
+from .engine.ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized
+from .engine.ops.unary_ops import (  # noqa: F401
+    abs, acos, asin, atan, ceil, cos, cosh, exp, expm1, floor, log, log1p, reciprocal, round,
+    rsqrt, sigmoid, sign, sin, sinh, softplus, sqrt, square, tan, tanh,
+)
+from .engine.protos import (  # noqa: F401
+    ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
+)
+from .engine.session import InteractiveSession, Session
+from .engine.shapes import Dimension, TensorShape
+from .engine.stacks import get_default_graph, get_default_session, reset_default_graph
+from .engine.tensor import Tensor, is_tensor
+from .engine.variables import (  # noqa: F401
+    Variable, global_variables, global_variables_initializer, local_variables,
+    local_variables_initializer, model_variables, report_uninitialized_variables,
+    trainable_variables, variables_initializer,
+)
+
+__version__ = "1.15.0"
+VERSION = __version__
+newaxis = None
+initialize_all_variables = global_variables_initializer
+all_variables = global_variables
+NotDifferentiable = no_gradient
+
+
+def _namespace(name: str, doc: str, **members) -> types.ModuleType:
+    module = types.ModuleType(f"{__name__}.{name}", doc)
+    module.__dict__.update(members)
+    sys.modules[module.__name__] = module
+    return module
+
+
+def _nn():
+    from .engine.ops import nn_ops, unary_ops
+    return _namespace(
+        "nn", "Neural-network functions (tf.nn).",
+        relu=unary_ops.relu, relu6=unary_ops.relu6, elu=unary_ops.elu,
+        leaky_relu=unary_ops.leaky_relu, softplus=unary_ops.softplus,
+        softsign=unary_ops.softsign, sigmoid=unary_ops.sigmoid, tanh=unary_ops.tanh,
+        softmax=nn_ops.softmax, log_softmax=nn_ops.log_softmax, l2_loss=nn_ops.l2_loss,
+        bias_add=nn_ops.bias_add,
+        softmax_cross_entropy_with_logits=nn_ops.softmax_cross_entropy_with_logits,
+        softmax_cross_entropy_with_logits_v2=nn_ops.softmax_cross_entropy_with_logits_v2,
+        sparse_softmax_cross_entropy_with_logits=(
+            nn_ops.sparse_softmax_cross_entropy_with_logits),
+        sigmoid_cross_entropy_with_logits=nn_ops.sigmoid_cross_entropy_with_logits)
+
+
+nn = _nn()
+math = _namespace(
+    "math", "Math functions (tf.math).", add=add, subtract=subtract, multiply=multiply,
+    divide=divide, truediv=truediv, floordiv=floordiv, floormod=floormod, mod=mod, pow=pow,
+    negative=negative, add_n=add_n, abs=abs, sin=sin, cos=cos, tan=tan, asin=asin, acos=acos,
+    atan=atan, sinh=sinh, cosh=cosh, exp=exp, expm1=expm1, log=log, log1p=log1p, sqrt=sqrt,
+    rsqrt=rsqrt, square=square, tanh=tanh, sigmoid=sigmoid, sign=sign, reciprocal=reciprocal,
+    floor=floor, ceil=ceil, round=round, maximum=maximum, minimum=minimum,
+    squared_difference=squared_difference, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
+    reduce_max=reduce_max, reduce_min=reduce_min, reduce_prod=reduce_prod,
+    reduce_all=reduce_all, reduce_any=reduce_any, reduce_logsumexp=reduce_logsumexp,
+    argmax=argmax, argmin=argmin, cumsum=cumsum, cumprod=cumprod, equal=equal,
+    not_equal=not_equal, less=less, less_equal=less_equal, greater=greater,
+    greater_equal=greater_equal, logical_and=logical_and, logical_or=logical_or,
+    logical_not=logical_not, logical_xor=logical_xor, is_nan=is_nan, is_inf=is_inf,
+    is_finite=is_finite, softplus=softplus)
+random = _namespace(
+    "random", "Random ops (tf.random).", uniform=random_uniform, normal=random_normal,
+    truncated_normal=truncated_normal, set_random_seed=set_random_seed,
+    set_seed=set_random_seed)
+linalg = _namespace("linalg", "Linear algebra (tf.linalg).", matmul=matmul)
+dtypes = _namespace(
+    "dtypes", "Element types (tf.dtypes).", DType=DType, as_dtype=as_dtype, float16=float16,
+    float32=float32, float64=float64, int8=int8, int16=int16, int32=int32, int64=int64,
+    uint8=uint8, bool=bool, string=string, complex64=complex64, complex128=complex128)
+logging = _namespace(
+    "logging", "Accepted for TF1 scripts; graphshell logs nothing.",
+    DEBUG=10, INFO=20, WARN=30, ERROR=40, FATAL=50, set_verbosity=lambda level: None,
+    info=lambda *a, **k: None, warning=lambda *a, **k: None, warn=lambda *a, **k: None,
+    error=lambda *a, **k: None, debug=lambda *a, **k: None)
+compat = _namespace("compat", "Compatibility namespaces: tf.compat.v1 is this module.",
+                    v1=sys.modules[__name__])
+sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]

@@ -1,0 +1,25 @@
+"""Every test starts from a fresh default graph and empty default stacks."""
+
+import pytest
+
+from graphshell import tf
+from graphshell.engine import runtime, session, stacks
+
+
+@pytest.fixture(autouse=True)
+def fresh_engine():
+    stacks.default_session_stack.reset()
+    stacks.default_graph_stack.reset()
+    tf.reset_default_graph()
+    session.InteractiveSession._active_count = 0
+    runtime.set_unseeded_entropy(None)
+    yield
+    stacks.default_session_stack.reset()
+    stacks.default_graph_stack.reset()
+    session.InteractiveSession._active_count = 0
+
+
+@pytest.fixture
+def sess():
+    with tf.Session() as s:
+        yield s
