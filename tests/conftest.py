@@ -3,7 +3,7 @@
 import pytest
 
 from graphshell import tf
-from graphshell.engine import runtime, session, stacks
+from graphshell.engine import runtime, session, stacks, steps
 
 
 @pytest.fixture(autouse=True)
@@ -13,6 +13,7 @@ def fresh_engine():
     tf.reset_default_graph()
     session.InteractiveSession._active_count = 0
     runtime.set_unseeded_entropy(None)
+    steps.restart_step_numbers()
     yield
     stacks.default_session_stack.reset()
     stacks.default_graph_stack.reset()

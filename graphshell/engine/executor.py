@@ -210,6 +210,7 @@ def op_error(error: BaseException, op):
     if isinstance(error, errors.OpError):
         if error._op is None:
             error._op = op
+        if "[[{{node " not in error._message:
             error._message += where
         return error
     if isinstance(error, MemoryError):

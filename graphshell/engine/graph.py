@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 
 from . import stacks
@@ -12,6 +13,7 @@ from .registry import ShapeError
 from .shapes import shape_list_str
 from .tensor import Tensor
 
+_graph_ids = itertools.count(1)
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
@@ -46,6 +48,14 @@ class Graph:
         self._control_flow_context = None
         self._control_deps = ControlDependencies(self)
         self._gradient_overrides = {}
+        self.id = next(_graph_ids)
+
+    @property
+    def name(self) -> str:
+        return f"Graph#{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<tf.Graph {self.name} ops={len(self._ops)}>"
 
     # -- default graph -------------------------------------------------------------------
     def as_default(self):

@@ -39,9 +39,15 @@ class PartialRun:
             if tensor not in self._pending and tensor not in self._known:
                 raise errors.InvalidArgumentError(
                     None, None, f"Fetch {tensor.name} was not specified in partial_run_setup.")
-        values = session._step(handler, self._known, fetches, feed_dict, "partial_run", None,
-                               None) if handler.tensors else []
+        values, step = [], None
+        if handler.tensors:
+            values, step = session._step(handler, self._known, fetches, feed_dict,
+                                         "partial_run", None, None)
         self._known.update(zip(handler.tensors, values))
         self._pending.difference_update(handler.tensors)
         self._done = not self._pending
-        return handler.build_results(values)
+        results = handler.build_results(values)
+        if step is not None:
+            step.results = results
+            session._publish(step)
+        return results

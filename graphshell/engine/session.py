@@ -63,6 +63,10 @@ class BaseSession:
     def list_devices(self):
         return [protos.CPU_DEVICE]
 
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<tf.{type(self).__name__} {self.name} graph={self._graph.name} {state}>"
+
     def add_step_listener(self, listener) -> None:
         self._listeners.append(listener)
 
@@ -92,17 +96,23 @@ class BaseSession:
         if not (handler.tensors or handler.targets or handler.fed_fetches):
             return handler.build_results([])
         with self._lock:
-            values = self._step(handler, feeds, fetches, feed_dict, origin, options, run_metadata)
-        return handler.build_results(values)
+            values, step = self._step(handler, feeds, fetches, feed_dict, origin, options,
+                                      run_metadata)
+        results = handler.build_results(values)
+        step.results = results
+        self._publish(step)
+        return results
 
     def _step(self, handler, feeds, fetches, feed_dict, origin, options, run_metadata):
+        """Runs one step and returns (fetched values, Step); the caller publishes the Step once
+        it has built the results (a failed step is published here)."""
         plan = self._plan(handler.tensors, handler.targets, feeds)
         number = steps.next_step_number()
         self._step_count += 1
         fed = list(plan.fed) + [t for t in handler.fed_fetches if t not in plan.fed]
         record = dict(number=number, session_step=self._step_count, session=self,
                       origin=origin, fetches=fetches, feed_dict=feed_dict, plan=plan,
-                      fed_tensors=fed)
+                      fed_tensors=fed, fed_fetches=handler.fed_fetches)
         try:
             values, stamps, slots = execute(plan, [feeds[t] for t in plan.fed])
         except StepFailure as failure:
@@ -113,11 +123,9 @@ class BaseSession:
             raise failure.error from (cause if cause is not failure.error else None)
         step = steps.Step(timestamps=stamps, values=slots if keep_step_values else None,
                           **record)
-        step.results = values
         if run_metadata is not None and protos.wants_trace(options) and plan.ops:
             protos.fill_run_metadata(run_metadata, step)
-        self._publish(step)
-        return values
+        return values, step
 
     def _plan(self, tensors, targets, feeds) -> Plan:
         key = (tuple(tensors), tuple(targets), frozenset(feeds), self._graph._structure_version)

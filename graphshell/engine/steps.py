@@ -16,6 +16,12 @@ def next_step_number() -> int:
     return next(_step_numbers)
 
 
+def restart_step_numbers() -> None:
+    """Numbers the next step 1 again (a shell's :reset, and tests)."""
+    global _step_numbers
+    _step_numbers = itertools.count(1)
+
+
 def add_step_listener(listener: Callable) -> None:
     """Calls `listener(step)` after every step of every session (the shell and TUI subscribe)."""
     with _listeners_lock:
@@ -44,7 +50,7 @@ class Step:
     """
 
     def __init__(self, number, session_step, session, origin, fetches, feed_dict, plan,
-                 timestamps, fed_tensors, error=None, values=None):
+                 timestamps, fed_tensors, fed_fetches=(), error=None, values=None):
         self.number = number
         self.session_step = session_step
         self.session = session
@@ -54,6 +60,7 @@ class Step:
         self.plan = plan
         self.timestamps = timestamps
         self.fed_tensors = list(fed_tensors)
+        self.fed_fetches = list(fed_fetches)
         self.error = error
         self.values = values
         self.graph = session.graph
@@ -88,7 +95,9 @@ class Step:
 
     @property
     def fetched_tensors(self):
-        return [] if self.plan is None else list(self.plan.fetches)
+        """The tensors this step was asked for (computed or fed)."""
+        computed = [] if self.plan is None else list(self.plan.fetches)
+        return computed + [t for t in self.fed_fetches if t not in computed]
 
     @property
     def target_ops(self):

@@ -1,0 +1,1 @@
+"""The shell core and its faces (REPL, script runner); see core.Shell."""

@@ -1,0 +1,107 @@
+"""Parsing command arguments: Python expressions separated by spaces, and `--feed KEY=VALUE`."""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+from .commands import CommandError
+
+FEED_FLAG = "--feed"
+
+
+def top_level_pieces(text: str) -> List[str]:
+    """Splits at whitespace outside brackets and strings."""
+    pieces, current, depth, quote = [], "", 0, None
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if quote:
+            current += char
+            if char == "\\" and i + 1 < len(text):
+                current += text[i + 1]
+                i += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+            current += char
+        elif char in "([{":
+            depth += 1
+            current += char
+        elif char in ")]}":
+            depth -= 1
+            current += char
+        elif char.isspace() and depth <= 0:
+            if current:
+                pieces.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    if quote or depth > 0:
+        raise CommandError(f"unbalanced brackets or quotes in {text!r}")
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _compiles(source: str) -> bool:
+    try:
+        compile(source, "<argument>", "eval")
+        return True
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+
+
+def split_expressions(text: str) -> List[str]:
+    """'tu ut' -> ['tu', 'ut']; 'a + b c' -> ['a + b', 'c']: the longest run of pieces that is
+    a Python expression, then the next (wrap an expression in parentheses to be explicit)."""
+    pieces = top_level_pieces(text)
+    expressions = []
+    while pieces:
+        for end in range(len(pieces), 0, -1):
+            candidate = " ".join(pieces[:end])
+            if _compiles(candidate):
+                expressions.append(candidate)
+                pieces = pieces[end:]
+                break
+        else:
+            raise CommandError(f"not a Python expression: {pieces[0]!r}")
+    return expressions
+
+
+def split_feeds(text: str) -> Tuple[str, List[Tuple[str, str]]]:
+    """'y --feed x=[1, 2] --feed p=3' -> ('y', [('x', '[1, 2]'), ('p', '3')])."""
+    pieces = top_level_pieces(text)
+    head, feeds, i = [], [], 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece == FEED_FLAG or piece.startswith(FEED_FLAG + "="):
+            spec = piece[len(FEED_FLAG) + 1:] if piece.startswith(FEED_FLAG + "=") else None
+            if spec is None:
+                i += 1
+                if i >= len(pieces):
+                    raise CommandError("--feed needs KEY=VALUE, e.g. --feed x=[1, 2]")
+                spec = pieces[i]
+            i += 1
+            while i < len(pieces) and not pieces[i].startswith(FEED_FLAG):
+                spec += " " + pieces[i]
+                i += 1
+            feeds.append(_split_feed(spec))
+        else:
+            head.append(piece)
+            i += 1
+    return " ".join(head), feeds
+
+
+def _split_feed(spec: str) -> Tuple[str, str]:
+    key, equals, value = spec.partition("=")
+    if not equals or not key.strip() or not value.strip():
+        raise CommandError(f"a feed is KEY=VALUE (e.g. --feed x=[1, 2]), got {spec!r}")
+    return key.strip(), value.strip()
+
+
+def is_tensor_name(text: str) -> bool:
+    """'x:0' or 'scope/op:1' (a graph name, not Python)."""
+    name, colon, index = text.rpartition(":")
+    return bool(colon) and bool(name) and index.isdigit()

@@ -1,0 +1,122 @@
+"""Completion for the faces: command names, Python names and attributes (looked up without
+calling anything), op and scope names, sessions and files."""
+
+from __future__ import annotations
+
+import builtins
+import glob
+import keyword
+import os
+import re
+from dataclasses import dataclass
+from typing import List
+
+from ..engine import stacks
+from ..engine.session import BaseSession
+from . import commands
+
+_DOTTED = re.compile(r"[A-Za-z_][\w.]*$")
+_OP_NAME = re.compile(r"[\w./:-]*$")
+MAX_COMPLETIONS = 200
+
+
+@dataclass
+class Completion:
+    text: str          # what replaces the word being completed
+    start: int         # where the replaced word starts, as an offset (<= 0) from the cursor
+    meta: str = ""     # a short description (type of a value, "command")
+
+
+def complete(shell, text: str, cursor: int) -> List[Completion]:
+    before = text[:cursor]
+    stripped = before.lstrip()
+    if stripped.startswith(":"):
+        if " " not in stripped:
+            return _commands(stripped)
+        name, _, args = stripped[1:].partition(" ")
+        found = commands.COMMANDS.get(name)
+        kind = found.completes if found else "python"
+        return _arguments(shell, kind, before)
+    return python_names(shell.namespace, before)
+
+
+def _commands(word: str):
+    prefix = word[1:]
+    return [Completion(":" + name, -len(word), "command") for name in sorted(commands.COMMANDS)
+            if name.startswith(prefix)]
+
+
+def _arguments(shell, kind: str, before: str):
+    if kind == "op" or kind == "scope":
+        word = _OP_NAME.search(before).group(0)
+        return _graph_names(word, scopes_only=kind == "scope") or \
+            python_names(shell.namespace, before)
+    if kind == "session":
+        word = _DOTTED.search(before)
+        word = word.group(0) if word else ""
+        return [Completion(name, -len(word), "session") for name, value in
+                sorted(shell.namespace.items())
+                if isinstance(value, BaseSession) and name.startswith(word)]
+    if kind == "file":
+        word = before.rsplit(" ", 1)[-1]
+        paths = sorted(glob.glob(os.path.expanduser(word) + "*"))[:MAX_COMPLETIONS]
+        return [Completion(p + ("/" if os.path.isdir(p) else ""), -len(word), "file")
+                for p in paths]
+    return python_names(shell.namespace, before)
+
+
+def _graph_names(word: str, scopes_only: bool):
+    names = set()
+    for op in stacks.get_default_graph().get_operations():
+        parts = op.name.split("/")
+        for depth in range(1, len(parts) + (0 if scopes_only else 1)):
+            names.add("/".join(parts[:depth]))
+    matches = sorted(n for n in names if n.startswith(word))[:MAX_COMPLETIONS]
+    return [Completion(n, -len(word), "scope" if scopes_only else "op") for n in matches]
+
+
+def python_names(namespace: dict, before: str):
+    """Names and dotted attributes; only plain attribute look-ups, never calls."""
+    match = _DOTTED.search(before)
+    word = match.group(0) if match else ""
+    if "." in word:
+        owner_path, _, prefix = word.rpartition(".")
+        owner = _lookup(namespace, owner_path)
+        if owner is _MISSING:
+            return []
+        names = [n for n in dir(owner) if n.startswith(prefix)
+                 and (prefix.startswith("_") or not n.startswith("_"))]
+        return [Completion(n, -len(prefix), _kind(owner, n)) for n in sorted(names)]
+    candidates = set(namespace) | set(dir(builtins)) | set(keyword.kwlist)
+    names = sorted(n for n in candidates if n.startswith(word) and not n.startswith("__"))
+    return [Completion(n, -len(word), _meta(namespace.get(n))) for n in
+            names[:MAX_COMPLETIONS]]
+
+
+_MISSING = object()
+
+
+def _lookup(namespace, path: str):
+    parts = path.split(".")
+    value = namespace.get(parts[0], getattr(builtins, parts[0], _MISSING))
+    for part in parts[1:]:
+        if value is _MISSING:
+            break
+        try:
+            value = getattr(value, part)
+        except Exception:  # noqa: BLE001 - properties may raise anything
+            return _MISSING
+    return value
+
+
+def _kind(owner, name: str) -> str:
+    try:
+        return _meta(getattr(owner, name))
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _meta(value) -> str:
+    if value is None:
+        return ""
+    return type(value).__name__

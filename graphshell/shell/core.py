@@ -1,0 +1,222 @@
+"""The shell core: one namespace, the step history and the commands, behind `execute(text)`.
+
+Faces (REPL, script runner, TUI) call `execute(text) -> Result` and `complete(text, cursor)`,
+and may set `on_entry` to receive entries live as they are produced. The core never writes to
+a terminal itself.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from .. import tf
+from ..engine import session as engine_session
+from ..engine import steps as engine_steps
+from . import commands, python_exec
+from .naming import Naming
+from .report import step_line, value_text
+from .results import Entry, ErrorInfo, Result
+from .splitter import is_complete_input
+from .styled import Styled
+
+KEEP_VALUES_FOR_STEPS = 30  # intermediate values are kept for the most recent steps only
+
+
+class Shell:
+    """A graphshell session: Python with `tf` and `np` bound, plus `:commands`."""
+
+    def __init__(self, timings: bool = False, max_step_reports: int = 10, width: int = 100):
+        self.timings = timings
+        self.width = width
+        self.max_step_reports = max_step_reports
+        self.steps = []
+        self.on_entry = None
+        self.entered_contexts = []
+        self.last_traceback = None
+        self.namespace = self._fresh_namespace()
+        self.naming = Naming(self.namespace)
+        self._result = None
+        self._reports_shown = 0
+        self._reports_hidden = []
+        self._last_results = None
+        engine_session.keep_step_values = True
+        engine_steps.add_step_listener(self._on_step)
+        from . import command_set  # noqa: F401 - registers the commands
+
+    @staticmethod
+    def _fresh_namespace():
+        return {"tf": tf, "np": np, "__name__": "__main__",
+                "__builtins__": python_exec.shell_builtins()}
+
+    def close(self) -> None:
+        engine_steps.remove_step_listener(self._on_step)
+
+    # -- entry points for faces ---------------------------------------------------------------
+    def execute(self, text: str, line: int = None, filename: str = "<input>") -> Result:
+        """Runs one input: a `:command` line or a Python statement (possibly multi-line)."""
+        result = self._result = Result()
+        self._reports_shown, self._reports_hidden = 0, []
+        try:
+            if text.lstrip().startswith(":"):
+                self._run_command(text.strip(), line)
+            elif text.strip():
+                self._run_python(text, line or 1, filename)
+        except KeyboardInterrupt as interrupt:
+            self._fail(ErrorInfo("KeyboardInterrupt", "interrupted; the shell, its graphs and "
+                                 "sessions are intact", line, interrupt))
+        except RecursionError as error:
+            self._fail(ErrorInfo("RecursionError", "input is nested too deeply to run", line,
+                                 error))
+        finally:
+            self._note_hidden_steps()
+            self._result = None
+        return result
+
+    def execute_nested(self, text: str, line: int, filename: str) -> Result:
+        """Runs one input of a loaded script inside the current input (for :load)."""
+        outer = self._result
+        inner = Result()
+        self._result = inner
+        try:
+            if text.lstrip().startswith(":"):
+                self._run_command(text.strip(), line)
+            else:
+                self._run_python(text, line, filename)
+        finally:
+            self._result = outer
+            outer.entries.extend(inner.entries)
+        if inner.quit:
+            outer.quit = True
+        return inner
+
+    def request_quit(self) -> None:
+        self._result.quit = True
+
+    def request_tui(self) -> None:
+        self._result.open_tui = True
+
+    def is_complete(self, text: str) -> bool:
+        """Whether the input can run as is (False while a block or bracket is still open)."""
+        return is_complete_input(text)
+
+    def complete(self, text: str, cursor: int = None):
+        from .completion import complete
+        return complete(self, text, len(text) if cursor is None else cursor)
+
+    # -- producing entries --------------------------------------------------------------------
+    def emit(self, kind: str, body, data=None) -> None:
+        if isinstance(body, str):
+            body = Styled.plain_text(body, _DEFAULT_STYLE.get(kind, ""))
+        entry = Entry(kind, body, data)
+        if self._result is not None:
+            self._result.entries.append(entry)
+        if self.on_entry is not None:
+            self.on_entry(entry)
+
+    def _fail(self, info: ErrorInfo) -> None:
+        if self._result is not None and self._result.error is None:
+            self._result.error = info
+        self.emit("error", Styled.plain_text(info.one_line(), "error"), info)
+
+    # -- Python --------------------------------------------------------------------------------
+    def _run_python(self, source: str, line: int, filename: str) -> None:
+        if python_exec.mentions_tensorflow_import(source):
+            self.emit("note", python_exec.TENSORFLOW_NOTE)
+        try:
+            code = python_exec.compile_input(source, filename, line)
+            python_exec.run_code(code, self.namespace, self._on_output, self._on_value,
+                                 lambda text: self.emit("note", text))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 - every error becomes one line
+            if isinstance(error, SystemExit):
+                self._result.quit = True
+                return
+            self.last_traceback = "".join(traceback.format_exception(error))
+            self._fail(python_exec.error_info(error, filename))
+
+    def _on_output(self, text: str) -> None:
+        self.emit("output", text)
+
+    def _on_value(self, value) -> None:
+        if value is self._last_results:
+            return  # the step report already showed it
+        self.emit("value", value_text(value), value)
+
+    # -- commands ---------------------------------------------------------------------------------
+    def _run_command(self, text: str, line) -> None:
+        name, args = commands.split_command(text)
+        try:
+            commands.find(name).function(self, args)
+        except commands.CommandError as error:
+            self._fail(ErrorInfo("CommandError", str(error), line, error))
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:  # noqa: BLE001 - a command's failure is one line, too
+            self.last_traceback = "".join(traceback.format_exception(error))
+            self._fail(ErrorInfo(type(error).__name__, python_exec.one_line_message(error), line,
+                                 error))
+
+    def evaluate(self, expression: str):
+        """Evaluates a Python expression for a command, in the shell namespace."""
+        try:
+            code = compile(expression, "<argument>", "eval")
+        except SyntaxError as error:
+            raise commands.CommandError(f"not a Python expression: {expression!r} "
+                                        f"({error.msg})") from None
+        return eval(code, self.namespace)  # noqa: S307 - evaluating the user's own input
+
+    # -- steps --------------------------------------------------------------------------------------
+    def _on_step(self, step) -> None:
+        self.steps.append(step)
+        if len(self.steps) > KEEP_VALUES_FOR_STEPS:
+            self.steps[-KEEP_VALUES_FOR_STEPS - 1].release_values()
+        if self._result is None:
+            return
+        if self._reports_shown >= self.max_step_reports:
+            self._reports_hidden.append(step.number)
+            return
+        self._reports_shown += 1
+        self.emit("step", step_line(step, self.naming.session(step.session), self.timings), step)
+        if step.error is None and not _only_ops(step):
+            self._last_results = step.results
+            self.emit("value", value_text(step.results), step.results)
+
+    def _note_hidden_steps(self) -> None:
+        hidden = self._reports_hidden
+        if hidden:
+            self.emit("note", f"... {len(hidden)} more steps not shown (steps {hidden[0]}-"
+                              f"{hidden[-1]}); :steps lists them")
+            self._reports_hidden = []
+
+    def step_by_number(self, number: int):
+        for step in self.steps:
+            if step.number == number:
+                return step
+        known = f"steps {self.steps[0].number}-{self.steps[-1].number}" if self.steps else \
+            "no steps yet"
+        raise commands.CommandError(f"no step {number} in this shell ({known})")
+
+    def reset(self) -> None:
+        """A fresh namespace, default graph and step history; open sessions are closed."""
+        for session in self.naming.sessions_in_namespace():
+            if not session.closed:
+                session.close()
+        from ..engine import stacks
+        stacks.default_session_stack.reset()
+        stacks.default_graph_stack.reset()
+        tf.reset_default_graph()
+        self.namespace.clear()
+        self.namespace.update(self._fresh_namespace())
+        self.steps.clear()
+        self.entered_contexts.clear()
+        engine_steps.restart_step_numbers()
+
+
+def _only_ops(step) -> bool:
+    return not step.fetched_tensors
+
+
+_DEFAULT_STYLE = {"error": "error", "note": "note"}

@@ -1,0 +1,60 @@
+"""Splitting a script into inputs: `:command` lines and whole Python statements.
+
+codeop says whether the lines so far are complete, incomplete (an open bracket or block) or
+invalid. A compound statement ends at the next line that is not indented and does not
+continue it (`else:`, `elif`, `except`, `finally`).
+"""
+
+from __future__ import annotations
+
+import codeop
+import re
+from typing import Iterable, Iterator, Tuple
+
+_CONTINUATION = re.compile(r"^(else|elif|except|finally|case)\b")
+COMPLETE, INCOMPLETE, INVALID = "complete", "incomplete", "invalid"
+
+
+def input_state(source: str) -> str:
+    try:
+        code = codeop.compile_command(source, "<input>", "single")
+    except (SyntaxError, ValueError, OverflowError, MemoryError, RecursionError):
+        return INVALID
+    return COMPLETE if code is not None else INCOMPLETE
+
+
+def is_complete_input(text: str) -> bool:
+    """Whether an interactive input can run as is (False while a block or bracket is open)."""
+    if text.lstrip().startswith(":") or not text.strip():
+        return True
+    return input_state(text) != INCOMPLETE
+
+
+def split_script(lines: Iterable[str]) -> Iterator[Tuple[int, str]]:
+    """Yields (first line number, input text) for each command or statement."""
+    buffer, start = [], 0
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if buffer and _ends_before(line, buffer):
+            yield start, "\n".join(buffer).rstrip("\n")
+            buffer = []
+        if not buffer:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if line.lstrip().startswith(":"):
+                yield number, line.strip()
+                continue
+            start = number
+        buffer.append(line)
+        if line.strip() and input_state("\n".join(buffer)) != INCOMPLETE:
+            yield start, "\n".join(buffer)
+            buffer = []
+    if buffer:
+        yield start, "\n".join(buffer).rstrip("\n")
+
+
+def _ends_before(line: str, buffer) -> bool:
+    """A new, unindented statement ends the block being read (if that block is whole)."""
+    if not line.strip() or line[0].isspace() or _CONTINUATION.match(line):
+        return False
+    return input_state("\n".join(buffer) + "\n") != INCOMPLETE

@@ -1,0 +1,158 @@
+"""The shell core: Python and :commands through execute(), step reports, errors."""
+
+import pytest
+
+from graphshell import tf
+
+from shell_helpers import run_lines
+
+
+def test_eval_twice_is_two_steps_and_run_is_one(shell):
+    text, _ = run_lines(
+        shell, "t = tf.constant(42.0, name='t')", "u = tf.constant(37.0, name='u')",
+        "tu = tf.multiply(t, u, name='tu')", "ut = tf.multiply(u, t, name='ut')",
+        "sess = tf.Session()", ":enter sess", ":eval tu", ":eval ut", ":run tu ut")
+    lines = [line for line in text.splitlines() if line.startswith("step ")]
+    assert lines == ["step 1 on sess (eval): ran 3 ops: t, u, tu",
+                     "step 2 on sess (eval): ran 3 ops: t, u, ut",
+                     "step 3 on sess (run): ran 4 ops: t, u, tu, ut"]
+    assert "[np.float32(1554.0), np.float32(1554.0)]" in text
+
+
+def test_steps_from_python_lines_are_reported_once_with_their_values(shell):
+    text, _ = run_lines(shell, "c = tf.constant(5.0, name='c')", "s = tf.Session()",
+                        "s.run(c)")
+    assert text.splitlines() == ["step 1 on s (run): ran 1 op: c", "np.float32(5.0)"]
+
+
+def test_eval_of_a_list_gives_tensorflows_error_and_a_hint(shell):
+    _, result = run_lines(shell, "a = tf.constant(1.0)", "s = tf.InteractiveSession()",
+                          ":eval [a, a]")
+    assert result.error.type_name == "AttributeError"
+    assert "'list' object has no attribute 'eval'" in result.error.message
+    assert ":run [a, a]" in result.error.message
+
+
+def test_run_without_a_default_session_explains_how_to_get_one(shell):
+    _, result = run_lines(shell, "a = tf.constant(1.0)", ":run a")
+    assert result.error.type_name == "CommandError"
+    assert "no default session" in result.error.message and ":enter" in result.error.message
+
+
+def test_feeds_in_commands(shell):
+    text, _ = run_lines(shell, "x = tf.placeholder(tf.float32, [2], name='x')", "y = x * 2.0",
+                        "s = tf.InteractiveSession()", ":run y --feed x=[1, 2]",
+                        ":eval y --feed x:0=np.ones(2)")
+    assert "step 1 on s (run): fed x; ran 2 ops: mul/y, mul" in text
+    assert "array([2., 4.], dtype=float32)" in text and "array([2., 2.], dtype=float32)" in text
+
+
+def test_stack_enter_and_exit(shell):
+    text, _ = run_lines(shell, "a = tf.Session()", "b = tf.Session()", ":enter a", ":enter b",
+                        ":stack")
+    stack = text.split("default-session stack (top first):")[1]
+    assert stack.index("* b (Session#") < stack.index("  a (Session#")
+    text, _ = run_lines(shell, ":exit", ":stack")
+    assert "* a (Session#" in text and "left b" in text
+    _, result = run_lines(shell, ":exit", ":exit")
+    assert "nothing to exit" in result.error.message
+
+
+def test_steps_step_diff_and_why(shell):
+    run_lines(shell, "x = tf.placeholder(tf.float32, [], name='x')",
+              "h = tf.multiply(x, 2.0, name='h')", "y = tf.add(h, 1.0, name='y')",
+              "z = tf.sqrt(x, name='z')", "s = tf.InteractiveSession()",
+              ":run y --feed x=1.0", ":run y --feed h=5.0")
+    text, _ = run_lines(shell, ":steps")
+    assert text.splitlines()[0].split() == ["step", "session", "via", "fetched", "fed", "ran"]
+    text, _ = run_lines(shell, ":step 2")
+    assert "fed:     h:0" in text and "y/y" in text
+    text, _ = run_lines(shell, ":diff 1 2")
+    assert "only in step 1: h/y, h" in text and "only in step 2: nothing" in text
+    assert run_lines(shell, ":why h 2")[0].startswith("h in step 2: fed")
+    assert "was fetched and needs it: y <- h" in run_lines(shell, ":why h 1")[0]
+    assert "nothing fetched in this step depends on it" in run_lines(shell, ":why z 1")[0]
+    assert "feeding cut the graph" in run_lines(shell, ":why x 2")[0]
+
+
+def test_unknown_commands_suggest_the_nearest(shell):
+    result = shell.execute(":stak")
+    assert result.error.message == "unknown command :stak; did you mean :stack?"
+    assert "lists the commands" in shell.execute(":zzzzzz").error.message
+
+
+@pytest.mark.parametrize("line, error", [
+    ("x = (", "SyntaxError"), ("undefined_name + 1", "NameError"), ("1 / 0", "ZeroDivisionError"),
+    (":step banana", "CommandError"), (":diff 1", "CommandError"), (":enter 3", "CommandError"),
+    (":why", "CommandError"), (":load /no/such/file", "CommandError"),
+])
+def test_bad_input_gives_one_line_and_the_shell_goes_on(shell, line, error):
+    shell.execute("kept = 41")
+    result = shell.execute(line)
+    assert result.error.type_name == error
+    assert "\n" not in result.error.one_line()
+    assert shell.execute("kept + 1").text == "42\n"
+
+
+def test_errors_from_a_closed_session(shell):
+    _, result = run_lines(shell, "c = tf.constant(1.0)", "with tf.Session() as s: pass",
+                          "s.run(c)")
+    assert result.error.one_line() == "line 1: RuntimeError: Attempted to use a closed Session."
+
+
+def test_op_errors_are_one_line_naming_the_op(shell):
+    _, result = run_lines(shell, "p = tf.placeholder(tf.float32, name='p')",
+                          "s = tf.InteractiveSession()", ":eval p * 2")
+    assert result.error.message == ("You must feed a value for placeholder tensor 'p' with "
+                                    "dtype float (at op p)")
+    assert "step 1 on s (eval): failed at p; ran 1 op: mul/y" in result.text
+
+
+def test_import_tensorflow_binds_graphshells_tf_with_a_note(shell):
+    text, _ = run_lines(shell, "import tensorflow.compat.v1 as tf2", "import tensorflow as tf3",
+                        "tf2 is tf and tf3 is tf")
+    assert text.count("note: `import tensorflow` binds graphshell's tf") == 2
+    assert text.endswith("True\n")
+
+
+def test_printed_output_and_warnings_are_captured(shell):
+    text, _ = run_lines(shell, "print('hello'); print('world')",
+                        "s1 = tf.InteractiveSession()", "s2 = tf.InteractiveSession()")
+    assert text.startswith("hello\nworld\n")
+    assert "UserWarning: An interactive session is already active" in text
+
+
+def test_many_steps_in_one_input_are_summarised(shell):
+    text, _ = run_lines(shell, "c = tf.constant(1.0, name='c')", "s = tf.Session()",
+                        "for i in range(25): s.run(c)")
+    assert len([line for line in text.splitlines() if line.startswith("step ")]) == 10
+    assert "... 15 more steps not shown (steps 11-25); :steps lists them" in text
+
+
+def test_keyboard_interrupt_leaves_everything_intact(shell):
+    run_lines(shell, "v = tf.Variable(1.0)", "s = tf.InteractiveSession()",
+              "s.run(v.initializer)")
+    result = shell.execute("raise KeyboardInterrupt")
+    assert result.error.type_name == "KeyboardInterrupt" and "intact" in result.error.message
+    assert "np.float32(1.0)" in shell.execute(":eval v").text
+
+
+def test_reset_starts_over(shell):
+    run_lines(shell, "a = tf.constant(1.0)", "s = tf.InteractiveSession()", ":eval a")
+    shell.execute(":reset")
+    assert "a" not in shell.namespace and shell.steps == []
+    assert tf.get_default_session() is None and tf.get_default_graph().version == 0
+
+
+def test_help_lists_every_command_and_each_has_help(shell):
+    from graphshell.shell import commands
+    text = shell.execute(":help").text
+    for name in commands.COMMANDS:
+        assert f":{name}" in text
+        assert shell.execute(f":help {name}").ok
+
+
+def test_quit_and_tb(shell):
+    assert shell.execute(":quit").quit
+    shell.execute("1/0")
+    assert "Traceback" in shell.execute(":tb").text

@@ -1,0 +1,128 @@
+"""`graphshell FILE`, `graphshell < FILE` and `graphshell -c`: plain deterministic output,
+honest exit statuses, and bad input that never crashes the runner."""
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+SAMPLES = pathlib.Path(__file__).parents[2] / "sample_graphs"
+
+
+def graphshell(*args, stdin=None, env=None, timeout=60):
+    environment = dict(os.environ, **(env or {}))
+    environment.pop("NO_COLOR", None) if env is None or "NO_COLOR" not in env else None
+    return subprocess.run([sys.executable, "-m", "graphshell.cli", *args], input=stdin,
+                          capture_output=True, timeout=timeout, env=environment)
+
+
+def test_piped_script_runs_with_plain_output_and_exit_0():
+    script = b"t = tf.constant(2.0, name='t')\ns = tf.InteractiveSession()\n:eval t * 3\n"
+    done = graphshell(stdin=script)
+    assert done.returncode == 0 and done.stderr == b""
+    assert done.stdout.decode().splitlines() == ["step 1 on s (eval): ran 3 ops: t, mul/y, mul",
+                                                 "np.float32(6.0)"]
+    assert b"\x1b[" not in done.stdout
+
+
+def test_file_and_command_line_forms_give_the_same_output(tmp_path):
+    script = tmp_path / "lesson.gsh"
+    script.write_text("a = tf.constant(1.0)\nb = a + 1\nwith tf.Session() as s:\n"
+                      "    s.run(b)\n")
+    from_file = graphshell(str(script))
+    from_pipe = graphshell(stdin=script.read_bytes())
+    from_c = graphshell("-c", "a = tf.constant(1.0); b = a + 1; s = tf.Session(); s.run(b)")
+    assert from_file.returncode == from_pipe.returncode == from_c.returncode == 0
+    assert from_file.stdout == from_pipe.stdout == from_c.stdout
+    assert from_file.stdout.startswith(b"step 1 on s (run): ran 3 ops: Const, add/y, add")
+
+
+def test_first_error_exits_1_naming_the_line():
+    done = graphshell(stdin=b"x = 1\ny = undefined + 1\nprint('not reached')\n")
+    assert done.returncode == 1
+    assert done.stderr.decode() == "line 2: NameError: name 'undefined' is not defined\n"
+    assert b"not reached" not in done.stdout
+
+
+def test_keep_going_reports_every_error_and_exits_1_at_the_end():
+    done = graphshell("--keep-going", stdin=b"1/0\n:nope\nprint('reached')\n")
+    assert done.returncode == 1
+    errors = done.stderr.decode().splitlines()
+    assert errors[0] == "line 1: ZeroDivisionError: division by zero"
+    assert errors[1].startswith("line 2: CommandError: unknown command :nope")
+    assert done.stdout == b"reached\n"
+
+
+def test_echo_prints_inputs_like_a_transcript():
+    done = graphshell("--echo", stdin=b"for i in range(2):\n    print(i)\n\n:help quit\n")
+    assert done.stdout.decode().splitlines()[:4] == [">>> for i in range(2):",
+                                                     "...     print(i)", "0", "1"]
+    assert ">>> :help quit" in done.stdout.decode()
+
+
+def test_output_is_identical_from_run_to_run_even_with_random_ops():
+    script = b"r = tf.random_uniform([3])\ns = tf.Session()\ns.run(r)\n:steps\n"
+    first, second = graphshell(stdin=script), graphshell(stdin=script)
+    assert first.returncode == 0 and first.stdout == second.stdout
+    assert graphshell("--seed", "5", stdin=script).stdout != first.stdout
+
+
+def test_timings_only_when_asked():
+    script = b"s = tf.InteractiveSession()\n:eval tf.constant(1.0) + 1\n:steps\n"
+    assert b" us" not in graphshell(stdin=script).stdout
+    timed = graphshell("--timings", stdin=script).stdout.decode()
+    assert " in " in timed.splitlines()[0] and "time" in timed
+
+
+def test_colour_only_with_color_and_never_with_no_color():
+    script = b"s = tf.InteractiveSession()\n:eval tf.constant(1.0)\n"
+    assert b"\x1b[" in graphshell("--color", stdin=script).stdout
+    assert b"\x1b[" not in graphshell("--color", stdin=script,
+                                      env={"NO_COLOR": "1"}).stdout
+
+
+def test_quit_stops_the_script():
+    done = graphshell(stdin=b"print(1)\n:quit\nprint(2)\n")
+    assert done.returncode == 0 and done.stdout == b"1\n"
+
+
+def test_usage_errors_exit_2():
+    assert graphshell("--no-such-flag").returncode == 2
+    missing = graphshell("/no/such/script.gsh")
+    assert missing.returncode == 2 and b"no such file" in missing.stderr
+
+
+def test_binary_garbage_and_a_1mb_line_do_not_crash():
+    garbage = bytes(range(256)) * 40 + b"\nprint('alive')\n"
+    done = graphshell("--keep-going", stdin=garbage)
+    assert done.returncode == 1 and b"alive" in done.stdout
+    assert b"Traceback" not in done.stderr
+    huge = b"x = [" + b"1, " * 350_000 + b"1]\nprint(len(x))\n"
+    done = graphshell(stdin=huge)
+    assert done.returncode == 0 and done.stdout == b"350001\n"
+    nested = b"(" * 100_000 + b"\nprint('still here')\n"
+    done = graphshell("--keep-going", stdin=nested)
+    assert b"still here" in done.stdout and b"Traceback" not in done.stderr
+
+
+def test_load_runs_a_script_and_refuses_missing_or_binary_files(tmp_path):
+    good = tmp_path / "good.gsh"
+    good.write_text("loaded = 7\n")
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(b"\x00\x01\x02")
+    done = graphshell("--keep-going", stdin=f":load {good}\nloaded * 6\n:load {binary}\n"
+                                           f":load {tmp_path}/missing.gsh\n".encode())
+    assert done.stdout.decode().splitlines() == ["42"]
+    errors = done.stderr.decode().splitlines()
+    assert "is a binary file, not a script" in errors[0] and "no such file" in errors[1]
+
+
+@pytest.mark.parametrize("sample", sorted(p.name for p in SAMPLES.glob("*.gsh")))
+def test_sample_sessions_run_deterministically(sample):
+    first = graphshell("--keep-going", str(SAMPLES / sample))
+    second = graphshell("--keep-going", str(SAMPLES / sample))
+    assert first.stdout == second.stdout and first.stderr == second.stderr
+    assert b"Traceback" not in first.stderr
+    assert first.stdout.count(b"step ") >= 2
