@@ -42,9 +42,12 @@ def graph_command(shell, args):
         if not ops:
             raise CommandError(f"no scope or op named {scope!r}; :ops lists the names")
     last = shell.steps[-1] if shell.steps else None
-    picture = draw_for_terminal(ops, step_states(last, graph), expanded_scope=scope or None,
-                                width=shell.width)
+    lines = draw_for_terminal(ops, step_states(last, graph), expanded_scope=scope or None,
+                              width=shell.width)
     title = Styled().add(f"{graph.name}: {len(ops)} ops", "heading")
     if last is not None and last.graph is graph:
-        title.add(f"; highlighted: step {last.number}", "dim")
-    shell.emit("graph", title.extend(Styled.plain_text("\n")).extend(picture), ops)
+        title.add(f"; marked: step {last.number}", "dim")
+    picture = Styled(title.fragments)
+    for runs in lines:
+        picture.add("\n").extend(Styled(runs))
+    shell.emit("graph", picture, ops)

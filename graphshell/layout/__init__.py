@@ -1,0 +1,17 @@
+"""Laying out dataflow graphs on a character grid (networkx graph in, coordinates out).
+
+    graph = graph_from_ops(ops)                 # or any nx.DiGraph with type/scope/order attrs
+    picture = layout(graph, expanded={"gradients"})
+    canvas = picture.canvas()                   # rows on demand, styled by block state
+    canvas.row(0, picture.block_states(op_states))
+
+The faces use `draw_for_terminal` (the REPL's :graph) and `Layout`/`Canvas` (the TUI).
+"""
+
+from .api import Layout, draw_for_terminal, layout, layout_ops
+from .canvas import ASCII_LEGEND, LEGEND, Canvas
+from .folding import Block, fold, scope_ids
+from .model import graph_from_ops
+
+__all__ = ["Layout", "layout", "layout_ops", "draw_for_terminal", "Canvas", "LEGEND",
+           "ASCII_LEGEND", "Block", "fold", "scope_ids", "graph_from_ops"]
