@@ -265,3 +265,27 @@ def test_run_time_errors_name_the_failing_op(sess):
         sess.run(r, {"target:0": [3, 7]})
     assert info.value.op is r.op and "node reshaped" in str(info.value)
     assert sess.run(tf.constant(1.0)) == 1.0
+
+
+def test_each_thread_has_its_own_default_session_stack():
+    import threading
+    s = tf.Session()
+    seen = []
+    with s.as_default():
+        thread = threading.Thread(target=lambda: seen.append(tf.get_default_session()))
+        thread.start()
+        thread.join()
+        assert tf.get_default_session() is s
+    assert seen == [None]
+
+
+def test_repeated_steps_reuse_the_cached_plan(sess, monkeypatch):
+    from graphshell.engine import executor, prune
+    y = tf.constant(2.0) * 3.0
+    sess.run(y)
+    calls = []
+    monkeypatch.setattr(prune, "needed_ops", lambda *a: calls.append(a))
+    monkeypatch.setattr(executor, "needed_ops", lambda *a: calls.append(a))
+    for _ in range(3):
+        assert sess.run(y) == 6.0
+    assert calls == []

@@ -153,3 +153,27 @@ def test_python_is_highlighted_when_colour_is_on(tmp_path):
     coloured.child.send(":eval 1\r")
     coloured.child.expect("AttributeError")
     coloured.quit()
+
+
+EVERY_COMMAND = [
+    (":help", "Commands:"), (":eval t", "step 1 on sess (eval): ran 1 op: t"),
+    (":run t t2", "ran 3 ops: t, t2/y, t2"), (":stack", "default-session stack"),
+    (":exit", "left sess"), (":enter sess", "is now the default session"),
+    (":graph", "executed"), (":ops t*", "name"), (":steps", "via"), (":step 2", "executed, in order"),
+    (":diff 1 2", "only in step 2: t2/y, t2"), (":why t2 1", "pruned"),
+    (":load {script}", "loaded ok"), (":tb", "no error yet"), (":reset", "reset: new default graph"),
+]
+
+
+def test_every_command_in_the_terminal(tmp_path):
+    script = tmp_path / "lesson.gsh"
+    script.write_text("print('loaded ok')\n")
+    repl = Repl(tmp_path / "history")
+    repl.run("t = tf.constant(1.0, name='t')")
+    repl.run("t2 = tf.add(t, 1.0, name='t2')")
+    repl.run("sess = tf.Session()")
+    repl.run(":enter sess")
+    for line, expected in EVERY_COMMAND:
+        shown = repl.run(line.format(script=script))
+        assert expected in shown, (line, shown)
+    assert repl.quit() == 0

@@ -1,0 +1,38 @@
+""":graph draws the default graph with the last step's states."""
+
+from shell_helpers import run_lines
+
+
+def test_graph_marks_executed_fed_fetched_and_pruned_ops(shell):
+    run_lines(shell, "x = tf.placeholder(tf.float32, name='x')",
+              "h = tf.multiply(x, 2.0, name='h')", "y = tf.add(h, 1.0, name='y')",
+              "unused = tf.sqrt(x, name='unused')", "s = tf.InteractiveSession()",
+              ":run y --feed h=3.0")
+    picture = shell.execute(":graph").entries[0].body
+    styles = {}
+    for style, text in picture.fragments:
+        for name in ("x", "h", "y", "unused"):
+            if f" {name} " in text or f"*{name}" in text:
+                styles.setdefault(name, style)
+    assert styles == {"x": "graph.pruned", "h": "graph.fed", "y": "graph.fetched",
+                      "unused": "graph.pruned"}
+    assert "┏━┓ executed  ╔═╗ fed" in picture.plain
+
+
+def test_graph_of_a_scope_and_errors(shell):
+    run_lines(shell, "with tf.name_scope('layer'):\n    w = tf.constant(1.0, name='w')\n",
+              "out = w * 2")
+    assert "layer/w" in shell.execute(":graph layer").text
+    assert shell.execute(":graph nowhere").error.message.startswith("no scope or op named")
+    shell.execute(":reset")
+    assert "empty" in shell.execute(":graph").error.message
+
+
+def test_large_graphs_open_folded(shell):
+    run_lines(shell, "a = tf.Variable(0.2, name='a')", "b = tf.Variable(0.3, name='b')",
+              "z = tf.constant(0.0, name='z0')",
+              "for i in range(100):\n    z = a * tf.cos(z + i) + z * tf.sin(b - i)\n",
+              "grad = tf.gradients(z, [a, b])")
+    text = shell.execute(":graph").text
+    assert "gradients" in text and "Cos_[0-99]" in text and "add_[0-199]" in text
+    assert len(text.splitlines()) < 120
