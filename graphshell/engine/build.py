@@ -54,3 +54,20 @@ def make_op(op_type: str, inputs, name=None, attrs=None, graph=None):
 def make_tensor(op_type: str, inputs, name=None, attrs=None, graph=None):
     """`make_op(...)` for single-output ops: returns the output tensor."""
     return make_op(op_type, inputs, name, attrs, graph)._outputs[0]
+
+
+def binary_operator(function, scope_name):
+    """The methods for `x <op> y` and the reflected `y <op> x` (TF's operator overloads): the
+    op is named after the operator (add, mul...), and a Python operand on the left takes the
+    tensor's dtype and becomes `<op>/x`."""
+    from .convert import convert_to_tensor
+
+    def forward(x, y):
+        with OpScope(None, scope_name, (x, y)) as scope:
+            return function(x, y, name=scope)
+
+    def reflected(y, x):
+        with OpScope(None, scope_name, (x, y)) as scope:
+            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
+            return function(x, y, name=scope)
+    return forward, reflected

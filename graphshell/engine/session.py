@@ -244,35 +244,37 @@ class InteractiveSession(BaseSession):
 
 
 # -- Tensor.eval and Operation.run ----------------------------------------------------------
-def eval_using_default_session(tensors, feed_dict, graph, session=None):
+# TF words the two cases slightly differently (backticks, colon); kept as TF prints them.
+_EVAL_WORDS = {"verb": "evaluate tensor using `eval()`", "act": "evaluate tensor",
+               "thing": "tensor's", "with": "`with sess.as_default()`",
+               "call": "`eval(session=sess)`", "other_call": "`eval(session=sess)`"}
+_RUN_WORDS = {"verb": "execute operation using `run()`", "act": "execute operation",
+              "thing": "operation's", "with": "`with sess.as_default():`",
+              "call": "`run(session=sess)`", "other_call": "run(session=sess)"}
+
+
+def _session_for(graph, session, words):
+    """The session eval()/run() uses, with TF's errors (spec F4/F5)."""
     if session is None:
         session = stacks.get_default_session()
         if session is None:
-            raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
-                             "registered. Use `with sess.as_default()` or pass an explicit "
-                             "session to `eval(session=sess)`")
+            raise ValueError(f"Cannot {words['verb']}: No default session is registered. Use "
+                             f"{words['with']} or pass an explicit session to {words['call']}")
         if session.graph is not graph:
-            raise ValueError("Cannot use the default session to evaluate tensor: the tensor's "
-                             "graph is different from the session's graph. Pass an explicit "
-                             "session to `eval(session=sess)`.")
+            raise ValueError(f"Cannot use the default session to {words['act']}: the "
+                             f"{words['thing']} graph is different from the session's graph. "
+                             f"Pass an explicit session to {words['other_call']}.")
     elif session.graph is not graph:
-        raise ValueError("Cannot use the given session to evaluate tensor: the tensor's graph is "
-                         "different from the session's graph.")
+        raise ValueError(f"Cannot use the given session to {words['act']}: the "
+                         f"{words['thing']} graph is different from the session's graph.")
+    return session
+
+
+def eval_using_default_session(tensors, feed_dict, graph, session=None):
+    session = _session_for(graph, session, _EVAL_WORDS)
     return session._run(tensors, feed_dict, None, None, origin="eval")
 
 
 def run_using_default_session(operation, feed_dict, graph, session=None):
-    if session is None:
-        session = stacks.get_default_session()
-        if session is None:
-            raise ValueError("Cannot execute operation using `run()`: No default session is "
-                             "registered. Use `with sess.as_default():` or pass an explicit "
-                             "session to `run(session=sess)`")
-        if session.graph is not graph:
-            raise ValueError("Cannot use the default session to execute operation: the "
-                             "operation's graph is different from the session's graph. Pass an "
-                             "explicit session to run(session=sess).")
-    elif session.graph is not graph:
-        raise ValueError("Cannot use the given session to execute operation: the operation's "
-                         "graph is different from the session's graph.")
+    session = _session_for(graph, session, _RUN_WORDS)
     session._run(operation, feed_dict, None, None, origin="op.run")

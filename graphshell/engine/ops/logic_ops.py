@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..build import OpScope, make_tensor
+from ..build import OpScope, binary_operator, make_tensor
 from ..convert import convert_same_type, convert_to_tensor
 from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..tensor import OPERATORS
@@ -125,21 +125,9 @@ def where(condition, x=None, y=None, name=None):
         return make_tensor("Select", [condition, x, y], scope)
 
 
-def _logical_operator(function, scope_name):
-    def forward(x, y):
-        with OpScope(None, scope_name, (x, y)) as scope:
-            return function(x, y, name=scope)
-
-    def reflected(y, x):
-        with OpScope(None, scope_name, (x, y)) as scope:
-            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
-            return function(x, y, name=scope)
-    return forward, reflected
-
-
-OPERATORS["and"], OPERATORS["rand"] = _logical_operator(logical_and, "and")
-OPERATORS["or"], OPERATORS["ror"] = _logical_operator(logical_or, "or")
-OPERATORS["xor"], OPERATORS["rxor"] = _logical_operator(logical_xor, "xor")
+OPERATORS["and"], OPERATORS["rand"] = binary_operator(logical_and, "and")
+OPERATORS["or"], OPERATORS["ror"] = binary_operator(logical_or, "or")
+OPERATORS["xor"], OPERATORS["rxor"] = binary_operator(logical_xor, "xor")
 OPERATORS["lt"] = lambda x, y: less(x, y)
 OPERATORS["le"] = lambda x, y: less_equal(x, y)
 OPERATORS["gt"] = lambda x, y: greater(x, y)

@@ -7,7 +7,7 @@ import functools
 import numpy as np
 
 from .. import dtypes, errors
-from ..build import OpScope, make_tensor
+from ..build import OpScope, binary_operator, make_tensor
 from ..convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
 from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..tensor import OPERATORS, Tensor
@@ -243,19 +243,6 @@ def negative(x, name=None):
     return unary_ops.neg(x, name=name)
 
 
-def _operator(function, scope_name):
-    """`x <op> y` and the reflected `y <op> x`; the Python operand takes the tensor's dtype."""
-    def forward(x, y):
-        with OpScope(None, scope_name, (x, y)) as scope:
-            return function(x, y, name=scope)
-
-    def reflected(y, x):
-        with OpScope(None, scope_name, (x, y)) as scope:
-            x = convert_to_tensor(x, dtype=y.dtype.base_dtype, name="x")
-            return function(x, y, name=scope)
-    return forward, reflected
-
-
 def _floordiv_any(x, y, name=None):
     return floordiv(x, y, name=name)
 
@@ -269,7 +256,7 @@ for _key, _function, _scope in (
         ("add", add, "add"), ("sub", subtract, "sub"), ("mul", multiply, "mul"),
         ("truediv", truediv, "truediv"), ("floordiv", _floordiv_any, "floordiv"),
         ("mod", floormod, "mod"), ("pow", pow, "pow"), ("matmul", _matmul, "matmul")):
-    OPERATORS[_key], OPERATORS["r" + _key] = _operator(_function, _scope)
+    OPERATORS[_key], OPERATORS["r" + _key] = binary_operator(_function, _scope)
 
 OPERATORS["neg"] = lambda x: unary_ops.neg(x)
 OPERATORS["abs"] = lambda x: unary_ops.abs(x)
