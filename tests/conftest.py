@@ -1,9 +1,11 @@
 """Every test starts from a fresh default graph and empty default stacks."""
 
+import itertools
+
 import pytest
 
 from graphshell import tf
-from graphshell.engine import runtime, session, stacks, steps
+from graphshell.engine import graph, runtime, session, stacks, steps
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +16,8 @@ def fresh_engine():
     session.InteractiveSession._active_count = 0
     runtime.set_unseeded_entropy(None)
     steps.restart_step_numbers()
+    session._session_ids = itertools.count(1)
+    graph._graph_ids = itertools.count(1)
     yield
     stacks.default_session_stack.reset()
     stacks.default_graph_stack.reset()

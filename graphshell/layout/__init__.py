@@ -8,10 +8,10 @@
 The faces use `draw_for_terminal` (the REPL's :graph) and `Layout`/`Canvas` (the TUI).
 """
 
-from .api import Layout, draw_for_terminal, layout, layout_ops
+from .api import Layout, default_expansion, draw_for_terminal, layout, layout_ops
 from .canvas import ASCII_LEGEND, LEGEND, Canvas
 from .folding import Block, fold, scope_ids
 from .model import graph_from_ops
 
-__all__ = ["Layout", "layout", "layout_ops", "draw_for_terminal", "Canvas", "LEGEND",
+__all__ = ["Layout", "layout", "layout_ops", "draw_for_terminal", "default_expansion", "Canvas", "LEGEND",
            "ASCII_LEGEND", "Block", "fold", "scope_ids", "graph_from_ops"]

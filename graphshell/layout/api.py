@@ -56,8 +56,10 @@ class Layout:
         return ran, len(members)
 
 
-def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB") -> Layout:
-    """Folds, layers, orders and places `graph`; a pure function of its arguments."""
+def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB",
+           compact: bool = False) -> Layout:
+    """Folds, layers, orders and places `graph`; a pure function of its arguments.
+    `compact` draws one-line boxes (names only) to fit more on a screen."""
     if direction != "TB":
         raise ValueError("only top-to-bottom layouts are supported")
     expanded = frozenset(expanded)
@@ -67,7 +69,7 @@ def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB") -> La
     chains, detached = split_long_edges(dag, layer)
     layers = order_layers(build_layers(list(dag.nodes), layer, chains), chains)
     kinds = {(a, b): data["kind"] for a, b, data in folded.edges(data=True)}
-    geometry = place(layers, blocks, chains, reversed_edges, kinds)
+    geometry = place(layers, blocks, chains, reversed_edges, kinds, compact)
     return Layout(graph, blocks, owner, geometry, detached, expanded)
 
 

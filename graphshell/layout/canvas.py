@@ -69,6 +69,11 @@ class Canvas:
             self._draw_channel_row(band, y - band.y, cells, styles)
         return _runs(cells, styles)
 
+    def boxes_at(self, y: int):
+        """The boxes crossing row y (for mapping a click to a block)."""
+        band = self.geometry.bands[bisect_right(self._band_starts, y) - 1]
+        return self.geometry.boxes[band.index] if band.kind == "layer" else []
+
     def text(self, states: Dict[str, str] = None) -> List[Runs]:
         return [self.row(y, states) for y in range(self.height)]
 
@@ -85,12 +90,13 @@ class Canvas:
         border = (ASCII_BORDERS if self.ascii_only else BORDERS).get(state, BORDERS[""])
         left, right = box.x, box.x + box.width - 1
         style = STATE_STYLE.get(state, "")
-        if offset in (0, 3):
+        bottom = self.geometry.box_height - 1
+        if offset in (0, bottom):
             corner_l, corner_r = (border[0], border[2]) if offset == 0 else (border[4], border[5])
             for x in range(left + 1, right):
                 cells[x] = border[1]
             cells[left], cells[right] = corner_l, corner_r
-            if offset == 3:
+            if offset == bottom:
                 for x in self._out_ports.get(box.block_id, ()):
                     cells[x] = border[6]
         else:

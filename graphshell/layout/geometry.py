@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Dict, List
 
 BOX_HEIGHT = 4
+COMPACT_BOX_HEIGHT = 3
 GAP = 2
 MAX_LABEL = 30
+COMPACT_LABEL = 16
 
 
 @dataclass
@@ -56,18 +58,20 @@ class Geometry:
     width: int
     height: int
     box_of: Dict[str, Box] = field(default_factory=dict)
+    box_height: int = BOX_HEIGHT
 
 
 def shorten(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "~"
 
 
-def box_size(label: str, detail: str):
-    lines = [shorten(label), shorten(detail)]
+def box_size(label: str, detail: str, compact: bool = False):
+    """(width, text lines) of a box: name and type, or only a shorter name when compact."""
+    lines = [shorten(label, COMPACT_LABEL)] if compact else [shorten(label), shorten(detail)]
     return max(len(line) for line in lines) + 4, lines
 
 
-def place(layers, blocks, chains, reversed_edges, edge_kinds) -> Geometry:
+def place(layers, blocks, chains, reversed_edges, edge_kinds, compact=False) -> Geometry:
     """x for every node, ports and tracks for every edge segment, y for every band."""
     sizes = {}
     for level in layers:
@@ -76,11 +80,12 @@ def place(layers, blocks, chains, reversed_edges, edge_kinds) -> Geometry:
                 sizes[node] = (1, None)
             else:
                 block = blocks[node]
-                sizes[node] = box_size(block.label, block.detail)
+                sizes[node] = box_size(block.label, block.detail, compact)
     x_of = _pack(layers, sizes, chains)
     ports = _ports(chains, x_of, sizes)
     segments = _segments(layers, chains, ports, reversed_edges, edge_kinds)
-    return _assemble(layers, blocks, sizes, x_of, segments)
+    height = COMPACT_BOX_HEIGHT if compact else BOX_HEIGHT
+    return _assemble(layers, blocks, sizes, x_of, segments, height)
 
 
 def _pack(layers, sizes, chains) -> Dict:
@@ -165,12 +170,12 @@ def _assign_tracks(channel: List[Segment]) -> None:
             track_ends.append(right)
 
 
-def _assemble(layers, blocks, sizes, x_of, segments) -> Geometry:
+def _assemble(layers, blocks, sizes, x_of, segments, box_height) -> Geometry:
     bands, boxes, lanes, y = [], [], [], 0
     box_of = {}
     for i, level in enumerate(layers):
-        bands.append(Band(y, BOX_HEIGHT, "layer", i))
-        y += BOX_HEIGHT
+        bands.append(Band(y, box_height, "layer", i))
+        y += box_height
         row_boxes, row_lanes = [], []
         for node in level:
             width, lines = sizes[node]
@@ -189,4 +194,4 @@ def _assemble(layers, blocks, sizes, x_of, segments) -> Geometry:
             y += height
     width = max((b.x + b.width for level in boxes for b in level), default=0)
     width = max([width] + [x + 1 for level in lanes for x, _ in level])
-    return Geometry(bands, boxes, lanes, segments, width, y, box_of)
+    return Geometry(bands, boxes, lanes, segments, width, y, box_of, box_height)

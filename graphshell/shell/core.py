@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import tf
 from ..engine import session as engine_session
+from ..engine import stacks
 from ..engine import steps as engine_steps
 from . import commands, python_exec
 from .naming import Naming
@@ -35,6 +36,7 @@ class Shell:
         self.on_entry = None
         self.entered_contexts = []
         self.last_traceback = None
+        self.stack_state = stacks.StackState()
         self.namespace = self._fresh_namespace()
         self.naming = Naming(self.namespace)
         self._result = None
@@ -54,8 +56,16 @@ class Shell:
         engine_steps.remove_step_listener(self._on_step)
 
     # -- entry points for faces ---------------------------------------------------------------
+    def activated(self):
+        """A context in which this thread sees the shell's default session and graph stacks."""
+        return self.stack_state.installed()
+
     def execute(self, text: str, line: int = None, filename: str = "<input>") -> Result:
         """Runs one input: a `:command` line or a Python statement (possibly multi-line)."""
+        with self.activated():
+            return self._execute(text, line, filename)
+
+    def _execute(self, text: str, line, filename) -> Result:
         result = self._result = Result()
         self._reports_shown, self._reports_hidden = 0, []
         try:
@@ -103,7 +113,8 @@ class Shell:
 
     def complete(self, text: str, cursor: int = None):
         from .completion import complete
-        return complete(self, text, len(text) if cursor is None else cursor)
+        with self.activated():
+            return complete(self, text, len(text) if cursor is None else cursor)
 
     # -- producing entries --------------------------------------------------------------------
     def emit(self, kind: str, body, data=None) -> None:
@@ -135,7 +146,10 @@ class Shell:
                 self._result.quit = True
                 return
             self.last_traceback = "".join(traceback.format_exception(error))
-            self._fail(python_exec.error_info(error, filename))
+            info = python_exec.error_info(error, filename)
+            if filename == "<input>" and "\n" not in source.strip():
+                info.line = None  # "line 1" says nothing about a one-line input
+            self._fail(info)
 
     def _on_output(self, text: str) -> None:
         self.emit("output", text)
@@ -204,7 +218,6 @@ class Shell:
         for session in self.naming.sessions_in_namespace():
             if not session.closed:
                 session.close()
-        from ..engine import stacks
         stacks.default_session_stack.reset()
         stacks.default_graph_stack.reset()
         tf.reset_default_graph()

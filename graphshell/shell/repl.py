@@ -8,7 +8,9 @@ or interrupts the running step, Ctrl-D quits.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sys
 import threading
 import time
@@ -123,8 +125,9 @@ def toolbar_text(shell) -> str:
     if shell is None:
         return "loading tf ...  [Tab complete, :help, Ctrl-D quit]"
     from ..engine import stacks
-    session = stacks.get_default_session()
-    graph = stacks.get_default_graph()
+    with shell.activated():
+        session = stacks.get_default_session()
+        graph = stacks.get_default_graph()
     parts = [f"session: {shell.naming.session_long(session)}" if session is not None
              else "session: none (:enter SESSION)",
              f"graph: {shell.naming.graph(graph)}, {graph.version} ops"]
@@ -208,23 +211,57 @@ def _prompt_session(lazy: LazyShell) -> PromptSession:
     return session
 
 
+class InterruptOnlyWhileRunning:
+    """SIGINT interrupts a running input; between inputs (printing, starting the prompt) it is
+    ignored, and at the prompt Ctrl-C is a key that clears the line."""
+
+    def __init__(self):
+        self.running = False
+
+    def __enter__(self):
+        self._saved = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc_info):
+        signal.signal(signal.SIGINT, self._saved)
+        return False
+
+    def _handle(self, signum, frame):
+        if self.running:
+            raise KeyboardInterrupt
+
+    def run(self, function, *args):
+        self.running = True
+        try:
+            return function(*args)
+        finally:
+            self.running = False
+
+
 def _loop(lazy: LazyShell, session: PromptSession, color: bool) -> int:
+    with InterruptOnlyWhileRunning() as interrupts:
+        return _prompt_loop(lazy, session, color, interrupts)
+
+
+def _prompt_loop(lazy, session, color, interrupts) -> int:
     shell = None
     while True:
         try:
             text = session.prompt(ANSI("\x1b[1;34m>>> \x1b[0m") if color else ">>> ",
                                   pre_run=lazy.start if shell is None else None)
-        except KeyboardInterrupt:
+            if shell is None:
+                shell = _ready_shell(lazy, color)
+            with Progress(shell, sys.stderr):
+                result = interrupts.run(shell.execute, text)
+            if result.open_tui:
+                _open_tui(shell, color)
+            if result.quit:
+                return 0
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            # At the prompt Ctrl-C clears the line; anywhere else (even while prompt_toolkit is
+            # starting, where it surfaces as a cancelled task) it must not end the REPL.
             continue
         except EOFError:
-            return 0
-        if shell is None:
-            shell = _ready_shell(lazy, color)
-        with Progress(shell, sys.stderr):
-            result = shell.execute(text)
-        if result.open_tui:
-            _open_tui(shell, color)
-        if result.quit:
             return 0
 
 
@@ -236,9 +273,13 @@ def _ready_shell(lazy: LazyShell, color: bool):
 
 
 def _open_tui(shell, color: bool) -> None:
-    from ..tui.app import run_tui_on
-    run_tui_on(shell)
-    shell.on_entry = lambda entry: _print_entry(entry, color)
+    try:
+        from ..tui.app import run_tui_on
+        run_tui_on(shell)
+    except Exception as error:  # noqa: BLE001 - the REPL and its state must survive
+        _terminal.write(f"the explorer failed: {type(error).__name__}: {error}\n")
+    finally:
+        shell.on_entry = lambda entry: _print_entry(entry, color)
 
 
 def _print_entry(entry, color: bool) -> None:

@@ -8,8 +8,11 @@ from .commands import CommandError, command
 from .styled import Styled
 
 
-def stack_view(shell) -> Styled:
-    """The default-session stack (top first), the default-graph stack, and other sessions."""
+def stack_view(shell, compact: bool = False) -> Styled:
+    """The default-session stack (top first), the default-graph stack, and other sessions.
+    `compact` gives the narrow form the explorer's side panel uses."""
+    if compact:
+        return _compact_stack_view(shell)
     naming = shell.naming
     sessions = stacks.default_session_snapshot()
     out = Styled().add("default-session stack (top first):", "heading")
@@ -39,6 +42,24 @@ def stack_view(shell) -> Styled:
         for session in others:
             out.add(f"\n  {naming.session_long(session)}").extend(
                 _session_details(naming, session))
+    return out
+
+
+def _compact_stack_view(shell) -> Styled:
+    naming = shell.naming
+    sessions = stacks.default_session_snapshot()
+    out = Styled().add("sessions, top first:", "heading")
+    if not sessions:
+        out.add("\n  (none: eval() has no default)", "dim")
+    for depth, session in enumerate(sessions):
+        out.add("\n* " if depth == 0 else "\n  ").add(naming.session(session), "step.session")
+        out.add(f" {session.graph.name}{' closed' if session.closed else ''}")
+    graphs = stacks.default_graph_snapshot() + [stacks.default_graph_stack.global_default]
+    out.add("\ngraphs, top first:", "heading")
+    for depth, graph in enumerate(graphs):
+        global_mark = " (global)" if depth == len(graphs) - 1 else ""
+        out.add("\n* " if depth == 0 else "\n  ").add(f"{naming.graph(graph)} "
+                                                      f"{graph.version} ops{global_mark}")
     return out
 
 

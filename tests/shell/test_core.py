@@ -97,7 +97,7 @@ def test_bad_input_gives_one_line_and_the_shell_goes_on(shell, line, error):
 def test_errors_from_a_closed_session(shell):
     _, result = run_lines(shell, "c = tf.constant(1.0)", "with tf.Session() as s: pass",
                           "s.run(c)")
-    assert result.error.one_line() == "line 1: RuntimeError: Attempted to use a closed Session."
+    assert result.error.one_line() == "RuntimeError: Attempted to use a closed Session."
 
 
 def test_op_errors_are_one_line_naming_the_op(shell):
@@ -141,7 +141,8 @@ def test_reset_starts_over(shell):
     run_lines(shell, "a = tf.constant(1.0)", "s = tf.InteractiveSession()", ":eval a")
     shell.execute(":reset")
     assert "a" not in shell.namespace and shell.steps == []
-    assert tf.get_default_session() is None and tf.get_default_graph().version == 0
+    with shell.activated():
+        assert tf.get_default_session() is None and tf.get_default_graph().version == 0
 
 
 def test_help_lists_every_command_and_each_has_help(shell):
@@ -156,3 +157,14 @@ def test_quit_and_tb(shell):
     assert shell.execute(":quit").quit
     shell.execute("1/0")
     assert "Traceback" in shell.execute(":tb").text
+
+
+def test_the_shell_keeps_its_default_stacks_across_threads(shell):
+    import threading
+    shell.execute("s = tf.InteractiveSession()")
+    shell.execute("c = tf.constant(3.0)")
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(shell.execute(":eval c").text))
+    thread.start()
+    thread.join()
+    assert "step 1 on s (eval): ran 1 op" in seen[0]

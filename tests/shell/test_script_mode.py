@@ -126,3 +126,8 @@ def test_sample_sessions_run_deterministically(sample):
     assert first.stdout == second.stdout and first.stderr == second.stderr
     assert b"Traceback" not in first.stderr
     assert first.stdout.count(b"step ") >= 2
+
+
+def test_tui_needs_a_terminal():
+    done = graphshell("--tui", stdin=b"")
+    assert done.returncode == 2 and b"--tui needs a terminal" in done.stderr

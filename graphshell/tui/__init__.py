@@ -1,0 +1,1 @@
+"""The explorer (textual). Imported only when `--tui` or `:tui` opens it."""

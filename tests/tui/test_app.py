@@ -1,0 +1,166 @@
+"""The explorer, driven headless with textual's Pilot."""
+
+import pytest
+
+from graphshell.shell.core import Shell
+from graphshell.tui.app import GraphshellApp
+from graphshell.tui.command_line import CommandLine
+from graphshell.tui.graph_view import GraphView
+from graphshell.tui.panels import Inspector, StackPanel, StepList
+
+LESSON = ["t = tf.constant(42.0, name='t')", "u = tf.constant(37.0, name='u')",
+          "tu = tf.multiply(t, u, name='tu')", "ut = tf.multiply(u, t, name='ut')",
+          "sess = tf.Session()", ":enter sess"]
+
+
+@pytest.fixture
+def shell():
+    instance = Shell(timings=False)
+    yield instance
+    instance.close()
+
+
+async def settle(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def submit(pilot, text, typed=False):
+    command_line = pilot.app.query_one(CommandLine)
+    command_line.focus()
+    if typed:
+        await pilot.press(*[{" ": "space"}.get(char, char) for char in text])
+    else:
+        command_line.value = text
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def highlighted(app):
+    view = app.query_one(GraphView)
+    return {block for block, state in view._states.items()
+            if state in ("executed", "fetched")}
+
+
+async def test_eval_versus_run_highlights_different_ops(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for line in LESSON:
+            await submit(pilot, line)
+        await submit(pilot, ":eval tu", typed=True)
+        assert highlighted(app) == {"t", "u", "tu"}
+        assert app.query_one(GraphView)._states["ut"] == "pruned"
+        await submit(pilot, ":eval ut")
+        assert highlighted(app) == {"t", "u", "ut"}
+        await submit(pilot, ":run tu ut")
+        assert highlighted(app) == {"t", "u", "tu", "ut"}
+        assert app.query_one(StepList).row_count == 3
+
+
+async def test_selecting_a_step_rehighlights_without_relayout(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for line in LESSON + [":eval tu", ":run tu ut"]:
+            await submit(pilot, line)
+        view = app.query_one(GraphView)
+        layouts = view.layouts_computed
+        steps = app.query_one(StepList)
+        steps.focus()
+        await pilot.press("up")
+        await settle(pilot)
+        assert highlighted(app) == {"t", "u", "tu"}
+        await pilot.press("down")
+        await settle(pilot)
+        assert highlighted(app) == {"t", "u", "tu", "ut"}
+        assert view.layouts_computed == layouts
+
+
+async def test_stack_panel_follows_enter_and_exit(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for line in ["outer = tf.Session()", "inner = tf.Session()", ":enter outer",
+                     ":enter inner"]:
+            await submit(pilot, line)
+        text = str(app.query_one(StackPanel).render())
+        assert text.index("* inner (Session#") < text.index("  outer (Session#")
+        await submit(pilot, ":exit")
+        assert "* outer (Session#" in str(app.query_one(StackPanel).render())
+        await submit(pilot, ":exit")
+        assert "(empty" in str(app.query_one(StackPanel).render())
+
+
+async def test_inspector_shows_the_selected_op_and_why(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for line in LESSON + [":eval tu"]:
+            await submit(pilot, line)
+        view = app.query_one(GraphView)
+        view.select("ut")
+        await settle(pilot)
+        text = str(app.query_one(Inspector).render())
+        assert "ut  (Mul)" in text and "pruned" in text
+        view.select("tu")
+        await settle(pilot)
+        text = str(app.query_one(Inspector).render())
+        assert "value in step 1: np.float32(1554.0)" in text and "fetched" in text
+
+
+async def test_large_graphs_open_folded_and_enter_expands(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for line in ["a = tf.Variable(0.2, name='a')", "b = tf.Variable(0.3, name='b')",
+                     "z = tf.constant(0.0, name='z0')",
+                     "for i in range(100):\n    z = a * tf.cos(z + i) + z * tf.sin(b - i)\n",
+                     "grad = tf.gradients(z, [a, b])"]:
+            await submit(pilot, line)
+        view = app.query_one(GraphView)
+        assert "gradients/" in view.picture.blocks and len(view.picture.blocks) < 15
+        view.focus()
+        view.select("gradients/")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "gradients/" not in view.picture.blocks
+        assert any(b.startswith("gradients/") for b in view.picture.blocks)
+
+
+async def test_errors_are_one_line_and_the_app_goes_on(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await submit(pilot, "undefined_name")
+        await submit(pilot, ":stak")
+        await submit(pilot, "x = 41")
+        await submit(pilot, "x + 1")
+        lines = [str(line.text) for line in app.query_one("#log").lines]
+        assert "NameError: name 'undefined_name' is not defined" in lines
+        assert any("did you mean :stack?" in line for line in lines)
+        assert lines[-1] == "42"
+
+
+async def test_history_completion_palette_theme_and_svg(shell, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await submit(pilot, "first_name = 1")
+        command_line = app.query_one(CommandLine)
+        await pilot.press("up")
+        assert command_line.value == "first_name = 1"
+        command_line.value = "first_n"
+        command_line.cursor_position = len(command_line.value)
+        await pilot.press("tab")
+        assert command_line.value == "first_name"
+        theme = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != theme
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screenshots and app.screenshots[0].endswith(".svg")
+        assert (tmp_path / app.screenshots[0].rsplit("/", 1)[-1]).read_text().startswith("<svg")
+
+
+async def test_quit_from_the_command_line(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test() as pilot:
+        await submit(pilot, ":quit")
+    assert app.return_code == 0
