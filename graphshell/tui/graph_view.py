@@ -33,6 +33,10 @@ class GraphView(ScrollView, can_focus=True):
         Binding("left", "move(-1, 0)", "Left", show=False),
         Binding("right", "move(1, 0)", "Right", show=False),
         Binding("minus", "fold_all", "Fold all", show=False),
+        Binding("shift+left", "pan(-8, 0)", "Pan", show=False),
+        Binding("shift+right", "pan(8, 0)", "Pan", show=False),
+        Binding("shift+up", "pan(0, -4)", "Pan", show=False),
+        Binding("shift+down", "pan(0, 4)", "Pan", show=False),
     ]
 
     class BlockSelected(Message):
@@ -180,6 +184,9 @@ class GraphView(ScrollView, can_focus=True):
             nearest = min(candidates, key=lambda b: (abs(b.layer - current.layer),
                                                      abs(b.x - current.x)))
             self.select(nearest.block_id)
+
+    def action_pan(self, dx: int, dy: int) -> None:
+        self.scroll_relative(dx, dy, animate=False)
 
     def action_toggle_block(self) -> None:
         if self.picture is None or self.selected is None:

@@ -164,3 +164,29 @@ async def test_quit_from_the_command_line(shell):
     async with app.run_test() as pilot:
         await submit(pilot, ":quit")
     assert app.return_code == 0
+
+
+async def test_palette_finds_ops_and_jumps_to_them(shell):
+    from graphshell.tui.palette import OpSearch
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for line in LESSON:
+            await submit(pilot, line)
+        provider = OpSearch(app.screen)
+        hits = [hit async for hit in provider.search("ut")]
+        assert hits and all("u" in str(hit.match_display) for hit in hits)
+        app.jump_to_op("ut")
+        await settle(pilot)
+        assert app.query_one(GraphView).selected == "ut"
+
+
+async def test_shift_arrows_pan_the_graph(shell):
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(60, 24)) as pilot:
+        names = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"]
+        await submit(pilot, f"xs = [tf.constant(1.0, name=n + '_constant') for n in {names}]")
+        view = app.query_one(GraphView)
+        view.focus()
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert view.scroll_offset.x > 0
