@@ -62,8 +62,7 @@ def _python_to_numpy(value, dtype):
     except ValueError as error:
         raise ValueError(f"Argument must be a dense tensor: {value!r} - {error}") from None
     except OverflowError:
-        wanted = dtype.name if dtype is not None else "int64"
-        raise ValueError(f"Can't convert Python int {value!r} to {wanted}: out of range.") from None
+        array = _wrapped_integers(value, np_type)
     if array.dtype.kind in "SU" or (dtype is not None and dtype.base_dtype is dtypes.string):
         return _as_bytes_array(array)
     if array.dtype.kind == "O":
@@ -72,6 +71,16 @@ def _python_to_numpy(value, dtype):
     if dtype is None:
         array = _narrow_python_defaults(array)
     return array
+
+
+def _wrapped_integers(value, np_type):
+    """Python ints too big for the dtype wrap around, as they do in TF (2**40 -> int32 0)."""
+    try:
+        wide = np.array(value, dtype=np.int64)
+    except OverflowError:
+        raise OverflowError("Python int too large to convert to C long") from None
+    with np.errstate(over="ignore"):
+        return wide.astype(np_type)
 
 
 def _narrow_python_defaults(array):
@@ -119,8 +128,8 @@ def _assert_compatible(value, dtype) -> None:
         if isinstance(item, (list, tuple)):
             pending.extend(item)
         elif not _leaf_ok(item, dtype):
-            raise TypeError(f"Expected {dtype.base_dtype.name}, got {item!r} of type "
-                            f"'{type(item).__name__}' instead.")
+            raise TypeError(f"Expected {dtype.base_dtype.name}, but got {item!r} of type "
+                            f"'{type(item).__name__}'.")
 
 
 def _fit_shape(array, shape, verify_shape):

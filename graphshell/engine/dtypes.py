@@ -57,7 +57,7 @@ class DType:
 
     @property
     def real_dtype(self) -> "DType":
-        return self._base
+        return self
 
     @property
     def _is_ref_dtype(self) -> bool:

@@ -25,6 +25,9 @@ class Plan:
         self.ops, used_feeds = needed_ops(self.fetches, self.targets, fed)
         self.fed = used_feeds
         self.position = {op: i for i, op in enumerate(self.ops)}
+        # TF numbers its _retval nodes by the fetched tensors' names, not their order
+        by_name = sorted(self.fetches, key=lambda t: t.name)
+        self.retval_index = {tensor: k for k, tensor in enumerate(by_name)}
         self._build_program(runtime)
 
     def _build_program(self, runtime) -> None:
@@ -119,9 +122,8 @@ def execute(plan: Plan, feed_values):
             else:
                 _run(plan.program, values, stamps, position)
         position[0] = 0
-        fetched = [_fetched_value(values, slot, is_ref, tensor, k)
-                   for k, ((slot, is_ref), tensor) in enumerate(zip(plan.fetch_slots,
-                                                                     plan.fetches))]
+        fetched = [_fetched_value(values, slot, is_ref, tensor, plan.retval_index[tensor])
+                   for (slot, is_ref), tensor in zip(plan.fetch_slots, plan.fetches)]
     except BaseException as error:
         failed = plan.op_at(position[0]) if position[0] else None
         raise StepFailure(op_error(error, failed), stamps, values) from error

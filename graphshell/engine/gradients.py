@@ -71,6 +71,11 @@ def _initial_grads(ys, grad_ys):
             initial.append(input_ops.ones(array_ops.shape(y), dtype=y.dtype.base_dtype,
                                           name=f"grad_ys_{i}"))
         else:
+            if hasattr(grad_y, "dtype") and grad_y.dtype.base_dtype is not y.dtype.base_dtype:
+                raise TypeError(f"Gradient type {grad_y.dtype.base_dtype.name} generated for "
+                                f"real or integer-valued tensor {y} with type "
+                                f"{y.dtype.base_dtype.name} must match: grad_ys[{i}] needs "
+                                f"dtype {y.dtype.base_dtype.name}")
             grad_y = convert_to_tensor(grad_y, dtype=y.dtype.base_dtype, name=f"grad_ys_{i}")
             if not grad_y.shape.is_compatible_with(y._shape):
                 raise ValueError(f"Incompatible shapes between grad_ys {grad_y.shape} and ys "

@@ -48,6 +48,7 @@ class Graph:
         self._control_flow_context = None
         self._control_deps = ControlDependencies(self)
         self._gradient_overrides = {}
+        self._seed_offset = 0  # op seeds derived from the graph seed count up per graph
         self.id = next(_graph_ids)
 
     @property
@@ -192,8 +193,8 @@ class Graph:
             outputs = opdef.infer(op)
         except ShapeError as error:
             shapes_text = ", ".join(shape_list_str(t._shape) for t in op._inputs)
-            raise ValueError(f"{error} for '{name}' (op: '{opdef.type}') with input shapes: "
-                             f"{shapes_text}.") from None
+            raise ValueError(f"{error} for '{{{{node {name}}}}} = {node_summary(op)}' with "
+                             f"input shapes: {shapes_text}.") from None
         op._outputs = [Tensor(op, i, dtype, shape) for i, (dtype, shape) in enumerate(outputs)]
         for tensor in op._inputs:
             tensor._consumers.append(op)
@@ -304,6 +305,18 @@ class GraphDef:
 
 def _indent(text: str) -> str:
     return "".join("  " + line + "\n" for line in text.splitlines())
+
+
+def node_summary(op) -> str:
+    """`AddV2[T=DT_FLOAT](Const, Const_1)`, as TF prints a node in shape errors."""
+    from .operation import _attr_word, input_name
+    attrs = {}
+    if op._inputs:
+        attrs["T"] = op._inputs[0].dtype
+    attrs.update({k: v for k, v in op.attrs.items() if not k.startswith("_") and k != "value"})
+    words = ", ".join(f"{key}={_attr_word(attrs[key])}" for key in sorted(attrs))
+    inputs = ", ".join(input_name(t) for t in op._inputs)
+    return f"{op.type}[{words}]({inputs})"
 
 
 def get_graph_from_inputs(values, default=None):

@@ -122,8 +122,23 @@ def input_name(tensor) -> str:
     return f"{tensor.op.name}:{tensor.value_index}"
 
 
+def _attr_word(value) -> str:
+    """An attr value as TF prints it inside a node summary (DT_FLOAT, true, [1, 2])."""
+    if isinstance(value, dtypes.DType):
+        return _datatype_word(value.base_dtype)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<unknown>"
+    return str(value)
+
+
+_TYPE_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
+
+
 def _datatype_word(dtype: dtypes.DType) -> str:
-    word = "DT_" + dtype.base_dtype.name.upper()
+    base = dtype.base_dtype.name
+    word = "DT_" + _TYPE_ENUM_NAMES.get(base, base.upper())
     return word + "_REF" if dtype.is_ref else word
 
 

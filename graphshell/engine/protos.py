@@ -166,18 +166,24 @@ def fill_run_metadata(run_metadata: RunMetadata, step) -> None:
     (_SOURCE, _arg_* per fed tensor read, _retval_* per fetched tensor)."""
     device = DeviceStepStats(device=CPU_DEVICE)
     start_ns = step.timestamps[0]
-    _add_node(device, "_SOURCE", "", start_ns, 0)
-    for k, tensor in enumerate(step.plan.fed):
-        _add_node(device, f"_arg_{tensor.op.name}_{tensor.value_index}_{k}", "", start_ns, 0)
+    plan = step.plan
+    _add_node(device, "_SOURCE", "_SOURCE = NoOp()", start_ns, 0)
+    args = {}
+    for k, tensor in enumerate(plan.fed):
+        args[tensor] = name = f"_arg_{tensor.op.name}_{tensor.value_index}_{k}"
+        _add_node(device, name, f"{name} = _Arg()", start_ns, 0)
+    retvals = {}
+    for tensor, k in plan.retval_index.items():
+        retvals.setdefault(tensor.op, []).append(
+            f"_retval_{tensor.op.name}_{tensor.value_index}_{k}")
     elapsed = 0
     for op, duration in step.op_times_ns:
-        inputs = ", ".join(t.op.name for t in op.inputs)
+        inputs = ", ".join(args.get(t, t.name.replace(":0", "")) for t in op.inputs)
         _add_node(device, op.name, f"{op.name} = {op.type}({inputs})", start_ns + elapsed,
                   duration)
         elapsed += duration
-    for k, tensor in enumerate(step.plan.fetches):
-        _add_node(device, f"_retval_{tensor.op.name}_{tensor.value_index}_{k}", "",
-                  start_ns + elapsed, 0)
+        for name in retvals.get(op, ()):
+            _add_node(device, name, f"{name} = _Retval({op.name})", start_ns + elapsed, 0)
     stats = StepStats()
     stats.dev_stats.append(device)
     run_metadata.step_stats = stats

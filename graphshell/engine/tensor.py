@@ -85,6 +85,8 @@ class Tensor:
                 f"dtype={self.dtype.name}>")
 
     def __str__(self) -> str:
+        if self._shape is None:
+            return f'Tensor("{self.name}", dtype={self.dtype.name})'
         return (f'Tensor("{self.name}", shape={shapes.shape_str(self._shape)}, '
                 f"dtype={self.dtype.name})")
 
@@ -99,29 +101,26 @@ class Tensor:
 
     # -- Python protocol: symbolic tensors are not values --------------------------------
     def __bool__(self):
-        raise TypeError(
-            "Using a `tf.Tensor` as a Python `bool` is not allowed. Use `if t is not None:` "
-            "instead of `if t:` to test if a tensor is defined, and use TensorFlow ops such as "
-            "tf.cond to execute subgraphs conditioned on the value of a tensor.")
+        raise errors.OperatorNotAllowedInGraphError(
+            "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed. It has no value "
+            "until a session runs it: use tf.cond (or tf.where) to choose by its value, and "
+            "`if t is not None:` to test whether a tensor exists.")
 
     def __len__(self):
         raise TypeError(
-            f"len is not well defined for symbolic Tensors. ({self.name}) Please call `x.shape` "
-            "rather than `len(x)` for shape information.")
+            f"len is not well defined for a symbolic Tensor ({self.name}). Please call "
+            "`x.shape` rather than `len(x)` for shape information.")
 
     def __iter__(self):
-        raise TypeError(
-            "Tensor objects are only iterable when eager execution is enabled. To iterate over "
-            "this tensor use tf.map_fn.")
-
-    def __index__(self):
-        raise TypeError(f"{self!s} cannot be used as a Python integer: it has no value until a "
-                        "session runs it")
+        raise errors.OperatorNotAllowedInGraphError(
+            "Iterating over a symbolic `tf.Tensor` is not allowed. It has no value until a "
+            "session runs it: use tf.unstack(t) to get its rows as tensors.")
 
     def __array__(self, dtype=None, copy=None):
         raise NotImplementedError(
-            f"Cannot convert a symbolic Tensor ({self.name}) to a numpy array. Run it in a "
-            "session (sess.run(t) or t.eval()) to get its value.")
+            f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array. This error "
+            "may indicate that you're trying to pass a Tensor to a NumPy call, which is not "
+            "supported.")
 
     __hash__ = object.__hash__
 

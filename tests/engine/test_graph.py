@@ -1,5 +1,6 @@
 """Graphs: naming, name scopes, control dependencies, look-ups and the default-graph stack."""
 
+import numpy as np
 import pytest
 
 from graphshell import tf
@@ -197,12 +198,16 @@ def test_repr_and_str_of_tensors_ops_and_shapes():
 
 def test_symbolic_tensors_are_not_python_values():
     t = tf.constant([1.0, 2.0])
-    with pytest.raises(TypeError, match="as a Python `bool` is not allowed"):
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError,
+                       match="as a Python `bool` is not allowed"):
         bool(t)
-    with pytest.raises(TypeError):
+    assert issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError)
+    with pytest.raises(TypeError, match=r"len is not well defined for a symbolic Tensor \(Const:0\)"):
         len(t)
-    with pytest.raises(TypeError, match="only iterable when eager execution"):
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="Iterating over a symbolic"):
         iter(t)
+    with pytest.raises(NotImplementedError, match="Cannot convert a symbolic tf.Tensor"):
+        np.asarray(t)
     other = tf.constant([1.0, 2.0])
     assert (t == t) is True and (t == other) is False
     assert {t: 1}[t] == 1

@@ -56,8 +56,9 @@ def test_static_shapes_of_broadcasting_and_their_errors():
     assert (tf.constant(X) + tf.constant(ROW)).shape.as_list() == [3, 4]
     p = tf.placeholder(tf.float32, [None, 4])
     assert (p * tf.constant(ROW)).shape.as_list() == [None, 4]
-    with pytest.raises(ValueError, match="Dimensions must be equal, but are 2 and 3 for 'add_1' "
-                                         r"\(op: 'AddV2'\) with input shapes: \[2\], \[3\]"):
+    with pytest.raises(ValueError, match=r"Dimensions must be equal, but are 2 and 3 for "
+                                         r"'\{\{node add_1\}\} = AddV2\[T=DT_FLOAT\]"
+                                         r"\(Const_3, Const_4\)' with input shapes: \[2\], \[3\]"):
         tf.constant([1.0, 2.0]) + tf.constant([1.0, 2.0, 3.0])
 
 

@@ -15,6 +15,11 @@ def test_one_sample_per_step_shared_by_all_uses(sess):
 
 
 def test_op_structure_mirrors_tensorflow():
+    unit = tf.random_uniform([2])
+    assert [op.name for op in tf.get_default_graph().get_operations()] == [
+        "random_uniform/shape", "random_uniform/RandomUniform"]
+    assert unit.name == "random_uniform/RandomUniform:0"
+    tf.reset_default_graph()
     tf.random_uniform([2], minval=1, maxval=3)
     tf.random_normal([2], mean=1.0, stddev=2.0)
     names = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
@@ -51,15 +56,21 @@ def test_seeded_ops_restart_their_sequence_in_each_session():
     assert not np.array_equal(first[0], first[1])
 
 
-def test_graph_seed_derives_op_seeds_from_the_op_count():
+def test_graph_seed_numbers_the_ops_it_seeds():
     tf.set_random_seed(5)
-    r = tf.random_uniform([])
-    assert r.op.inputs[0].op.graph.seed == 5
-    sample_op = [op for op in tf.get_default_graph().get_operations()
-                 if op.type == "RandomUniform"][0]
-    assert (sample_op.get_attr("seed"), sample_op.get_attr("seed2")) == (5, 3)
+    first, second = tf.random_uniform([]), tf.random_normal([])
+    explicit = tf.random_uniform([], seed=9)
+    seeds = [(op.get_attr("seed"), op.get_attr("seed2"))
+             for op in tf.get_default_graph().get_operations() if "seed" in op.attrs]
+    assert seeds == [(5, 0), (5, 1), (5, 9)]
     with tf.Session() as s1, tf.Session() as s2:
-        assert s1.run(r) == s2.run(r)
+        assert s1.run(first) == s2.run(first)
+    assert explicit.op.type == "RandomUniform" and first.op.type == "RandomUniform"
+
+
+def test_op_seed_without_graph_seed_uses_tensorflows_default_graph_seed():
+    r = tf.random_uniform([], seed=3)
+    assert (r.op.get_attr("seed"), r.op.get_attr("seed2")) == (87654321, 3)
 
 
 def test_unseeded_ops_differ_between_sessions():

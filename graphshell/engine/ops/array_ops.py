@@ -158,8 +158,10 @@ def _infer_transpose(op):
         rank = x._shape and len(x._shape)
         return [(x.dtype.base_dtype, None if rank is None else (None,) * rank)]
     order = [int(p) for p in order]
-    if sorted(order) != list(range(len(x._shape))):
-        raise ShapeError(f"{order} is not a valid permutation of [0, {len(x._shape)})")
+    if len(order) != len(x._shape) or any(not 0 <= p < len(order) for p in order):
+        raise ShapeError(f"Dimension must be {len(x._shape)} but is {len(order)}"
+                         if len(order) != len(x._shape) else
+                         f"perm dim {max(order)} is out of range of input rank {len(order)}")
     return [(x.dtype.base_dtype, tuple(x._shape[p] for p in order))]
 
 
@@ -170,8 +172,17 @@ def _transpose_grad(op, g):
     return [transpose(g, invert_permutation(op._inputs[1])), None]
 
 
-define("Transpose", infer=_infer_transpose, kernel=lambda x, perm: np.transpose(x, perm),
-       grad=_transpose_grad)
+def _transpose_kernel(x, perm):
+    order = [int(p) for p in perm]
+    missing = [i for i in range(len(order)) if i not in order]
+    if missing:
+        from ..errors import InvalidArgumentError
+        raise InvalidArgumentError(None, None, f"{missing[0]} is missing from "
+                                               f"{{{','.join(map(str, order))}}}.")
+    return np.transpose(x, order)
+
+
+define("Transpose", infer=_infer_transpose, kernel=_transpose_kernel, grad=_transpose_grad)
 define("InvertPermutation", infer=rules.same_as_input, kernel=lambda p: np.argsort(p).astype(p.dtype),
        grad=NOT_DIFFERENTIABLE)
 
@@ -187,8 +198,11 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         a = convert_to_tensor(a, name="a")
         if perm is None:
             if a._shape is None:
-                raise ValueError("transpose without perm needs a tensor of known rank")
-            perm = np.arange(len(a._shape) - 1, -1, -1, dtype=np.int32)
+                from .input_ops import range_
+                rank_tensor = rank(a)
+                perm = (rank_tensor - 1) - range_(0, rank_tensor, 1)
+            else:
+                perm = np.arange(len(a._shape) - 1, -1, -1, dtype=np.int32)
         perm = convert_to_tensor(perm, dtype=dtypes.int32, name="perm")
         return make_tensor("Transpose", [a, perm], scope)
 

@@ -91,7 +91,9 @@ def _filled(shape, value, dtype, name, default_name):
     dtype = dtypes.as_dtype(dtype).base_dtype
     scalar = _fill_scalar(value, dtype)
     with OpScope(name, default_name, [shape]) as scope:
-        if not hasattr(shape, "op") and not hasattr(type(shape), "_graphshell_tensor"):
+        if isinstance(shape, (int, np.integer)):
+            shape = constant(np.array([int(shape)], dtype=np.int32), name="shape")
+        elif not hasattr(shape, "op") and not hasattr(type(shape), "_graphshell_tensor"):
             dims = as_raw_shape(shape)
             if None in dims:
                 raise ValueError(f"Cannot create a tensor of unknown shape {list(dims)}")
@@ -132,8 +134,13 @@ def _like(tensor, dtype, name, default_name, value):
     with OpScope(name, default_name, [tensor]) as scope:
         tensor = convert_to_tensor(tensor, name="tensor")
         dtype = dtypes.as_dtype(dtype).base_dtype if dtype else tensor.dtype.base_dtype
-        if is_fully_defined(tensor._shape):
+        if is_fully_defined(tensor._shape) and value == 0:
             return _filled(list(tensor._shape), value, dtype, scope, default_name)
+        if is_fully_defined(tensor._shape):
+            with OpScope(None, "Shape", []):
+                dims = constant(np.array(tensor._shape, dtype=np.int32), name="shape_as_tensor")
+            fill_value = constant(_fill_scalar(value, dtype), dtype=dtype, name="Const")
+            return make_tensor("Fill", [dims, fill_value], scope)
         op_type = "ZerosLike" if value == 0 else "OnesLike"
         if dtype is tensor.dtype.base_dtype:
             return make_tensor(op_type, [tensor], scope)

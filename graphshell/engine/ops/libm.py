@@ -30,6 +30,9 @@ def _load(names):
 
 
 _FUNCTIONS = _load(("sinf", "cosf"))
+# TF's kernels use SIMD code for whole packets of 8 float32s and libm for tensors smaller than
+# a packet; numpy's SIMD code differs from TF's, so only small tensors can match bit for bit.
+SIMD_WIDTH = 8
 
 
 def float32_function(c_name: str, numpy_function):
@@ -44,7 +47,8 @@ def float32_function(c_name: str, numpy_function):
         kind = x.__class__
         if kind is f32:
             return f32(scalar(x))
-        if kind is ndarray and x.dtype == f32 and x.ndim == 0:
-            return f32(scalar(x[()]))
+        if kind is ndarray and x.dtype == f32 and x.size < SIMD_WIDTH:
+            result = np.array([scalar(v) for v in x.ravel().tolist()], dtype=f32)
+            return result.reshape(x.shape)[()] if x.ndim == 0 else result.reshape(x.shape)
         return numpy_function(x)
     return kernel

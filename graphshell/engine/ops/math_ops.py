@@ -125,8 +125,7 @@ def add_n(inputs, name=None):
     with OpScope(name, "AddN", inputs) as scope:
         tensors = convert_n_to_tensor(inputs)
         if len(tensors) == 1:
-            from . import array_ops
-            return array_ops.identity(tensors[0], name=scope)
+            return tensors[0]
         _check_same_dtype("AddN", tensors)
         return make_tensor("AddN", tensors, scope)
 
@@ -243,6 +242,16 @@ def negative(x, name=None):
     return unary_ops.neg(x, name=name)
 
 
+def _add_operator(x, y, name=None):
+    """`+` converts a Python operand with the tensor's dtype as a hint only, so 1.0 + int
+    tensor reports mismatched AddV2 inputs (as TF's _add_dispatch does)."""
+    with OpScope(name, "add", [x, y]) as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
+        x, y = convert_same_type("AddV2", ("x", x), ("y", y))
+        return make_tensor("AddV2", [x, y], scope)
+
+
 def _floordiv_any(x, y, name=None):
     return floordiv(x, y, name=name)
 
@@ -253,7 +262,7 @@ def _matmul(x, y, name=None):
 
 
 for _key, _function, _scope in (
-        ("add", add, "add"), ("sub", subtract, "sub"), ("mul", multiply, "mul"),
+        ("add", _add_operator, "add"), ("sub", subtract, "sub"), ("mul", multiply, "mul"),
         ("truediv", truediv, "truediv"), ("floordiv", _floordiv_any, "floordiv"),
         ("mod", floormod, "mod"), ("pow", pow, "pow"), ("matmul", _matmul, "matmul")):
     OPERATORS[_key], OPERATORS["r" + _key] = binary_operator(_function, _scope)

@@ -21,7 +21,8 @@ def get_seed(op_seed):
     graph = get_default_graph()
     if graph.seed is not None:
         if op_seed is None:
-            op_seed = graph._last_id
+            op_seed = graph._seed_offset
+            graph._seed_offset += 1
         seeds = (graph.seed % 2**31, op_seed % 2**31)
     elif op_seed is not None:
         seeds = (DEFAULT_GRAPH_SEED, op_seed % 2**31)
@@ -31,7 +32,9 @@ def get_seed(op_seed):
 
 
 def set_random_seed(seed) -> None:
-    get_default_graph().seed = seed
+    graph = get_default_graph()
+    graph.seed = seed
+    graph._seed_offset = 0
 
 
 def _infer_random(op):
@@ -95,15 +98,24 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         maxval = 1
     with OpScope(name, "random_uniform", [shape, minval, maxval]) as scope:
         shape_tensor = convert_to_tensor(_shape_list(shape), dtype=dtypes.int32, name="shape")
-        low = convert_to_tensor(minval, dtype=dtype, name="min")
-        high = convert_to_tensor(maxval, dtype=dtype, name="max")
+        unit = not dtype.is_integer and _is_python_number(minval, 0) and \
+            _is_python_number(maxval, 1)
+        if not unit:
+            low = convert_to_tensor(minval, dtype=dtype, name="min")
+            high = convert_to_tensor(maxval, dtype=dtype, name="max")
         attrs = _seed_attrs(seed, dtype)
         if dtype.is_integer:
             attrs["Tout"] = attrs.pop("dtype")
             attrs["dtype"] = dtype
             return make_tensor("RandomUniformInt", [shape_tensor, low, high], scope, attrs)
+        if unit:
+            return make_tensor("RandomUniform", [shape_tensor], None, attrs)
         sample = make_tensor("RandomUniform", [shape_tensor], None, attrs)
         return _add(sample * (high - low), low, scope)
+
+
+def _is_python_number(value, number) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == number
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):

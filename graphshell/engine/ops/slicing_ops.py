@@ -52,9 +52,9 @@ def concat(values, axis, name="concat"):
     if not isinstance(values, (list, tuple)):
         values = [values]
     if len(values) == 1:
-        with OpScope(name, "concat", values) as scope:
+        with OpScope(name, "concat", values):
             convert_to_tensor(axis, dtype=dtypes.int32, name="concat_dim")
-            return array_ops.identity(values[0], name=scope)
+            return array_ops.identity(values[0], name="concat")
     with OpScope(name, "concat", values) as scope:
         tensors = convert_n_to_tensor(values)
         array_ops._same_dtype("ConcatV2", tensors)

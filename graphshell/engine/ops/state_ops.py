@@ -37,7 +37,8 @@ def _infer_assign(op):
     _require_ref(op)
     if value.dtype.base_dtype is not ref.dtype.base_dtype:
         raise TypeError(f"Input 'value' of '{op.type}' Op has type {value.dtype.base_dtype.name} "
-                        f"that does not match type {ref.dtype.name} of argument 'ref'.")
+                        f"that does not match type {ref.dtype.base_dtype.name} of argument "
+                        "'ref'.")
     shape = ref._shape
     if op.attrs.get("validate_shape", True):
         if not shapes_compatible(ref._shape, value._shape):
@@ -111,6 +112,10 @@ def _state_update(op_type, default_name, ref, value, use_locking, name, validate
         raise AttributeError(f"{type(ref).__name__!r} object has no attribute 'assign': "
                              f"{op_type} needs a variable, not a {ref!r}")
     with OpScope(name, default_name, [ref, value]) as scope:
+        if hasattr(value, "dtype") and value.dtype.base_dtype is not ref.dtype.base_dtype:
+            raise TypeError(f"Input 'value' of '{op_type}' Op has type "
+                            f"{value.dtype.base_dtype.name} that does not match type "
+                            f"{ref.dtype.base_dtype.name} of argument 'ref'.")
         value = convert_to_tensor(value, dtype=ref.dtype.base_dtype, name="value")
         attrs = {"T": ref.dtype.base_dtype, "use_locking": bool(use_locking)}
         if op_type == "Assign":
