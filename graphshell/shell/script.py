@@ -3,6 +3,7 @@ output and an honest exit status (0 ok, 1 a statement failed)."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from .core import Shell
@@ -22,6 +23,7 @@ class ScriptRunner:
         self.keep_going = keep_going
         self.color = color
         self.errors = 0
+        self.reader_gone = False
 
     def run(self, text: str, filename: str = "<stdin>") -> int:
         """Runs the whole script; returns the exit status."""
@@ -31,6 +33,8 @@ class ScriptRunner:
                 if self.echo:
                     self._echo(source)
                 result = self.shell.execute(source, line, filename)
+                if self.reader_gone:
+                    return 0  # whoever read our output (e.g. `| head`) has stopped reading
                 if result.error is not None:
                     self.errors += 1
                     if not self.keep_going:
@@ -49,17 +53,32 @@ class ScriptRunner:
             self._write(self.out, ("... " if i else ">>> ") + line)
 
     def _print_entry(self, entry) -> None:
+        if self.reader_gone:
+            return
         text = to_ansi(entry.body) if self.color else entry.body.plain
-        if entry.kind == "error":
-            self.out.flush()
-            self._write(self.err, text)
-            self.err.flush()
-        else:
-            self._write(self.out, text)
+        try:
+            if entry.kind == "error":
+                self.out.flush()
+                self._write(self.err, text)
+                self.err.flush()
+            else:
+                self._write(self.out, text)
+        except BrokenPipeError:
+            self.reader_gone = True
+            _silence(self.out)
 
     @staticmethod
     def _write(stream, text: str) -> None:
         stream.write(text + "\n")
+
+
+def _silence(stream) -> None:
+    """Points a stream whose reader is gone at /dev/null, so exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def split_command_line_code(code: str) -> str:

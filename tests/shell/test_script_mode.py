@@ -131,3 +131,10 @@ def test_sample_sessions_run_deterministically(sample):
 def test_tui_needs_a_terminal():
     done = graphshell("--tui", stdin=b"")
     assert done.returncode == 2 and b"--tui needs a terminal" in done.stderr
+
+
+def test_a_reader_that_stops_early_ends_the_script_quietly():
+    command = (f"{sys.executable} -m graphshell.cli -c 'for i in range(100000): print(i)' "
+               "| head -2")
+    done = subprocess.run(command, shell=True, capture_output=True, timeout=60)
+    assert done.stdout == b"0\n1\n" and done.stderr == b""
