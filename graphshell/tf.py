@@ -28,6 +28,7 @@ from .engine.ops.array_ops import (  # noqa: F401
     stop_gradient, transpose, unstack,
 )
 from .engine.ops.control_flow import cond
+from .engine.ops.while_loop import while_loop
 from .engine.ops.control_ops import group, no_op, tuple, with_dependencies  # noqa: A001
 from .engine.ops.index_ops import gather, one_hot, tile, unsorted_segment_sum
 from .engine.ops.input_ops import (  # noqa: F401

@@ -195,3 +195,8 @@ def type_name_for_messages(dtype: DType) -> str:
 
 
 _MESSAGE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+# A handle to a per-step resource: the stacks that carry a while loop's values to its gradient.
+resource = _make("resource", object, 20)
+_BY_NAME[resource.name] = resource
+_BY_ENUM[resource._enum] = resource

@@ -13,6 +13,7 @@ from time import perf_counter_ns
 import numpy as np
 
 from . import errors
+from .loops import LoopRunner, frame_of, group_loops
 from .prune import needed_ops
 
 
@@ -31,41 +32,53 @@ class Plan:
         self._build_program(runtime)
 
     def _build_program(self, runtime) -> None:
+        slots, out_slots, template = self._allocate_slots()
+        self.has_loops = any(frame_of(op) is not None for op in self.ops)
+        self.tracks_dead = self.has_loops or any(op._opdef.control_flow for op in self.ops)
+        entries = []
+        self.inlined = bytearray(len(self.ops))
+        for i, op in enumerate(self.ops):
+            opdef = op._opdef
+            if opdef.inline_value is not None and not (self.tracks_dead and op._control_inputs):
+                template[out_slots[op][0]] = opdef.inline_value(op, runtime)
+                self.inlined[i] = 1
+                entries.append(None)
+                continue
+            entry = (_bound_kernel(op, runtime), tuple(slots[t] for t in op._inputs),
+                     _out_spec(op, out_slots[op]), i + 1)
+            if self.tracks_dead:
+                entry += (self._control_positions(op), opdef.control_flow)
+            entries.append(entry)
+        if self.has_loops:
+            self.program = group_loops(self.ops, entries, out_slots, slots)
+        else:
+            self.program = [entry for entry in entries if entry is not None]
+        self.template = template
+        self.slots = slots
+        self.fetch_slots = [(slots[t], t.dtype.is_ref) for t in self.fetches]
+
+    def _allocate_slots(self):
+        """One value slot per fed tensor and per op output (a fed output gets a spare slot)."""
         fed = set(self.fed)
-        slots = {}
-        template = []
+        slots, out_slots, template = {}, {}, []
         self.feed_slots = []
         for tensor in self.fed:
             slots[tensor] = len(template)
             self.feed_slots.append(len(template))
             template.append(None)
-        self.tracks_dead = any(op._opdef.control_flow for op in self.ops)
-        program = []
-        self.inlined = bytearray(len(self.ops))
-        for i, op in enumerate(self.ops):
-            out_slots = []
+        for op in self.ops:
+            out_slots[op] = []
             for tensor in op._outputs:
                 if tensor not in fed:
                     slots[tensor] = len(template)
-                out_slots.append(len(template))
+                out_slots[op].append(len(template))
                 template.append(None)
-            opdef = op._opdef
-            if opdef.inline_value is not None and not (self.tracks_dead and op._control_inputs):
-                template[out_slots[0]] = opdef.inline_value(op, runtime)
-                self.inlined[i] = 1
-                continue
-            entry = (_bound_kernel(op, runtime), tuple(slots[t] for t in op._inputs),
-                     _out_spec(op, out_slots), i + 1)
-            if self.tracks_dead:
-                entry += (self._control_positions(op), opdef.control_flow)
-            program.append(entry)
-        self.program = program
-        self.template = template
-        self.slots = slots
-        self.fetch_slots = [(slots[t], t.dtype.is_ref) for t in self.fetches]
+        return slots, out_slots, template
 
     def _control_positions(self, op):
         """Timestamp positions of the control inputs that run in this plan (0 = did not run)."""
+        if op.type == "ControlTrigger":
+            return ()  # ordered after its control inputs, but runs even if they did not
         position = self.position
         return tuple(position[c] + 1 for c in op._control_inputs
                      if c in position and not self.inlined[position[c]])
@@ -100,11 +113,12 @@ def _bound_kernel(op, runtime):
 class StepFailure(Exception):
     """Carries the error of a failed step with the values computed so far."""
 
-    def __init__(self, error, timestamps, values):
+    def __init__(self, error, timestamps, values, counts=None):
         super().__init__(error)
         self.error = error
         self.timestamps = timestamps
         self.values = values
+        self.counts = counts
 
 
 def execute(plan: Plan, feed_values):
@@ -113,12 +127,13 @@ def execute(plan: Plan, feed_values):
     for slot, value in zip(plan.feed_slots, feed_values):
         values[slot] = value
     stamps = [0] * (len(plan.ops) + 1)
+    counts = [0] * (len(plan.ops) + 1) if plan.has_loops else None
     stamps[0] = perf_counter_ns()
     position = [0]
     try:
         with np.errstate(all="ignore"):
             if plan.tracks_dead:
-                _run_tracking_dead(plan.program, values, stamps, position)
+                run_tracking_dead(plan.program, values, stamps, position, counts)
             else:
                 _run(plan.program, values, stamps, position)
         position[0] = 0
@@ -126,8 +141,8 @@ def execute(plan: Plan, feed_values):
                    for (slot, is_ref), tensor in zip(plan.fetch_slots, plan.fetches)]
     except BaseException as error:
         failed = plan.op_at(position[0]) if position[0] else None
-        raise StepFailure(op_error(error, failed), stamps, values) from error
-    return fetched, stamps, values
+        raise StepFailure(op_error(error, failed), stamps, values, counts) from error
+    return fetched, stamps, values, counts
 
 
 def _run(program, values, stamps, where):
@@ -153,29 +168,35 @@ def _run(program, values, stamps, where):
         where[0] = position
 
 
-def _run_tracking_dead(program, values, stamps, where):
-    """Like _run, for plans with cond: an op with a dead (None) input or a control input that
-    did not run is skipped and its outputs stay dead; Merge passes on whichever input lives."""
+def run_tracking_dead(program, values, stamps, where, counts=None):
+    """Like _run, for plans with cond or loops: an op with a dead (None) input or a control
+    input that did not run is skipped and its outputs stay dead; Merge passes on whichever
+    input lives; a while loop's frame runs as one LoopRunner entry."""
     clock = perf_counter_ns
-    position = 0
-    try:
-        for kernel, ins, out, position, controls, control_flow in program:
-            args = [values[i] for i in ins]
-            if any(stamps[c] == 0 for c in controls):
-                continue
-            if not control_flow and any(a is None for a in args):
-                continue
-            result = kernel(*args)
-            if out.__class__ is int:
-                values[out] = result
-            elif out is not None:
-                for slot, value in zip(out, result):
-                    values[slot] = value
-                if control_flow and result[0] is None and result[-1] is None:
-                    continue
-            stamps[position] = clock()
-    finally:
+    for entry in program:
+        if entry.__class__ is LoopRunner:
+            entry.run(values, stamps, where, counts)
+            continue
+        kernel, ins, out, position, controls, control_flow = entry
         where[0] = position
+        args = [values[i] for i in ins]
+        if any(stamps[c] == 0 for c in controls):
+            continue
+        if not control_flow and any(a is None for a in args):
+            continue
+        result = kernel(*args)
+        if out.__class__ is int:
+            values[out] = result
+        elif out is not None:
+            for slot, value in zip(out, result):
+                values[slot] = value
+            if control_flow and result[0] is None and result[-1] is None:
+                continue
+        elif control_flow and result is None:
+            continue
+        stamps[position] = clock()
+        if counts is not None:
+            counts[position] += 1
 
 
 def _fetched_value(values, slot, is_ref, tensor, k):
@@ -251,5 +272,6 @@ def topological_order(ops):
 
 def _dependencies(op):
     for tensor in op._inputs:
-        yield tensor.op
+        if tensor.op.type != "NextIteration":
+            yield tensor.op
     yield from op._control_inputs

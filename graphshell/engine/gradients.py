@@ -13,6 +13,7 @@ from . import dtypes, registry
 from .build import OpScope
 from .convert import convert_to_tensor
 from .graph import get_graph_from_inputs
+from .loop_gradients import loop_gradients
 from .ops import array_ops, control_flow, input_ops, math_ops
 from .tensor import Tensor
 
@@ -56,6 +57,8 @@ def _as_list(value):
 
 
 def _as_ref_tensor(x):
+    if hasattr(x, "_control_inputs") and hasattr(x, "type"):  # an Operation
+        raise TypeError(f"can't convert Operation '{x.name}' to Tensor")
     hook = getattr(type(x), "_graphshell_tensor", None)
     if hook is not None:
         return hook(x, as_ref=True)
@@ -78,33 +81,77 @@ def _initial_grads(ys, grad_ys):
                                 f"dtype {y.dtype.base_dtype.name}")
             grad_y = convert_to_tensor(grad_y, dtype=y.dtype.base_dtype, name=f"grad_ys_{i}")
             if not grad_y.shape.is_compatible_with(y._shape):
-                raise ValueError(f"Incompatible shapes between grad_ys {grad_y.shape} and ys "
-                                 f"{y.shape} (for {y.name})")
+                raise ValueError(f"{_shape_clash(y._shape, grad_y._shape)}: grad_ys[{i}] has "
+                                 f"shape {grad_y.shape} but y {y.name} has shape {y.shape}")
             initial.append(grad_y)
     return initial
 
 
-class _Gradients:
-    """The bookkeeping of one tf.gradients call: pending counts and gradients per tensor."""
+def _shape_clash(shape, other) -> str:
+    """TF's words for two static shapes that differ (both known to be incompatible)."""
+    if shape is None or other is None or len(shape) != len(other):
+        return (f"Shapes must be equal rank, but are {len(shape or ())} and "
+                f"{len(other or ())}")
+    for a, b in zip(shape, other):
+        if a is not None and b is not None and a != b:
+            return f"Dimensions must be equal, but are {a} and {b}"
+    return "Shapes are incompatible"
 
-    def __init__(self, ys, xs, initial, stops):
+
+class _Gradients:
+    """The bookkeeping of one tf.gradients call: pending counts and gradients per tensor.
+
+    Ops are processed once all their consumers' gradients are in. A while loop counts as one
+    unit: when the gradients of all its Exits are in, a gradient loop is built for it."""
+
+    def __init__(self, ys, xs, initial, stops, base_frame=None):
         self.graph = ys[0].graph if ys else xs[0].graph
+        self.base_frame = base_frame
+        self.stop_ops = stops
         self.between = self._between_ops(ys, xs)
+        self.loop_members = defaultdict(list)
         self.pending = self._pending_counts()
         self.grads = defaultdict(list)  # tensor -> list of gradient tensors
         self.stops = stops | self._unreached_sources(xs)
         for y, grad in zip(ys, initial):
             self.grads[y].append(grad)
+        self._check_ys(ys)
         queue = deque(dict.fromkeys(
-            y.op for y in ys if y.op in self.between and self.pending[y.op] == 0))
+            self._unit(y.op) for y in ys
+            if y.op in self.between and self.pending[self._unit(y.op)] == 0))
         while queue:
-            op = queue.popleft()
-            self._backprop(op)
+            unit = queue.popleft()
+            if getattr(unit, "is_while", False):
+                self._backprop_loop(unit)
+                members = self.loop_members[unit]
+            else:
+                self._backprop(unit)
+                members = (unit,)
+            for source in self._outside_sources(unit, members):
+                self.pending[source] -= 1
+                if self.pending[source] == 0:
+                    queue.append(source)
+
+    def _unit(self, op):
+        """`op`, or the outermost while loop (below the base frame) that holds it."""
+        context = op._control_flow_context
+        if context is None:
+            return op
+        outermost = None
+        while context is not None and context is not self.base_frame:
+            if getattr(context, "is_while", False):
+                outermost = context
+            context = context.outer
+        return outermost if outermost is not None else op
+
+    def _outside_sources(self, unit, members):
+        for op in members:
             for tensor in op._inputs:
                 source = tensor.op
-                self.pending[source] -= 1
-                if self.pending[source] == 0 and source in self.between:
-                    queue.append(source)
+                if source in self.between:
+                    source_unit = self._unit(source)
+                    if source_unit is not unit:
+                        yield source_unit
 
     def _between_ops(self, ys, xs):
         reached, stack = set(), [x.op for x in xs]
@@ -113,6 +160,9 @@ class _Gradients:
             if op in reached:
                 continue
             reached.add(op)
+            if op.type == "NextIteration" and self.base_frame is not None \
+                    and op._control_flow_context is self.base_frame:
+                continue  # differentiating one pass of this loop's body: no back edge
             for output in op._outputs:
                 if _backpropagates(output):
                     stack.extend(c for c in output._consumers if c not in reached)
@@ -128,15 +178,27 @@ class _Gradients:
     def _pending_counts(self):
         pending = defaultdict(int)
         for op in self.between:
-            for tensor in op._inputs:
-                if tensor.op in self.between:
-                    pending[tensor.op] += 1
+            unit = self._unit(op)
+            if unit is not op:
+                self.loop_members[unit].append(op)
+        for unit in [op for op in self.between if self._unit(op) is op] + list(self.loop_members):
+            members = self.loop_members[unit] if unit in self.loop_members else (unit,)
+            for source in self._outside_sources(unit, members):
+                pending[source] += 1
         return pending
+
+    def _check_ys(self, ys) -> None:
+        for y in ys:
+            unit = self._unit(y.op)
+            if unit is not y.op and y.op.type != "Exit":
+                raise ValueError(
+                    f"Cannot compute gradients of {y.name}: it is computed inside the while "
+                    f"loop {unit.name.rstrip('/')}. Differentiate the loop's results instead.")
 
     def _unreached_sources(self, xs):
         """x ops that no gradient flows through further (TF's _StopOps)."""
         return {x.op for x in xs
-                if all(self.pending[t.op] == 0 for t in x.op._inputs)}
+                if all(self.pending[self._unit(t.op)] == 0 for t in x.op._inputs)}
 
     def _aggregate(self, tensor):
         parts = self.grads.get(tensor)
@@ -165,6 +227,20 @@ class _Gradients:
             if grad is None:
                 continue
             _check_grad_shape(op, i, tensor, grad)
+            self.grads[tensor].append(grad)
+
+    def _backprop_loop(self, frame):
+        exit_grads = [self._aggregate(e._outputs[0]) for e in frame.exits]
+        if all(g is None for g in exit_grads):
+            return
+        needed = set(self.loop_members[frame])
+
+        def gradients_of_body(ys, xs, grad_ys):
+            inner = _Gradients(ys, xs, grad_ys, self.stop_ops, base_frame=frame)
+            return [inner.result(x, UnconnectedGradients.NONE) for x in xs]
+        with self.graph.name_scope(frame.name.rstrip("/") + "_grad"):
+            found = loop_gradients(frame, exit_grads, needed, gradients_of_body)
+        for tensor, grad in found:
             self.grads[tensor].append(grad)
 
     def result(self, x, unconnected):

@@ -173,6 +173,7 @@ class Graph:
             raise ValueError(f"`{name}` is not a valid node name. Accepted names conform to "
                              f"Regex /{_VALID_OP_NAME!r}/")
         context = self._control_flow_context
+        position = len(self._ops)
         if context is not None:
             inputs = context.process_inputs(inputs)
         op = Operation.__new__(Operation)
@@ -200,12 +201,22 @@ class Graph:
             tensor._consumers.append(op)
         for control in op._control_inputs:
             control._control_outputs.append(op)
-        self._ops.append(op)
+        self._insert(op, position)
         self._ops_by_name[name] = op
         self._control_deps.record(op)
         if context is not None:
             context.record(op)
         return op
+
+    def _insert(self, op, position: int) -> None:
+        """Appends `op`, or, if a cond or while context just made Switch or Enter ops for its
+        inputs, puts it before them: TF adds the op first and then rewires its inputs."""
+        if position == len(self._ops):
+            self._ops.append(op)
+            return
+        self._ops.insert(position, op)
+        for index in range(position, len(self._ops)):
+            self._ops[index]._id = index
 
     # -- looking things up --------------------------------------------------------------------------
     def get_operations(self):

@@ -29,17 +29,22 @@ def needed_ops(fetches, targets, fed):
 
 
 def _ordered(ops, fed):
-    """Creation order is topological unless an edge was added to an existing op later."""
+    """Creation order is topological unless an edge was added to an existing op later (a
+    while loop's NextIteration -> Merge back edge is not an ordering edge)."""
     order = sorted(ops, key=_creation_id)
     for op in order:
         op_id = op._id
         for tensor in op._inputs:
-            if tensor.op._id >= op_id and tensor not in fed:
+            if tensor.op._id >= op_id and tensor not in fed and not is_back_edge(tensor):
                 return _kahn(order)
         for control in op._control_inputs:
             if control._id >= op_id:
                 return _kahn(order)
     return order
+
+
+def is_back_edge(tensor) -> bool:
+    return tensor.op.type == "NextIteration"
 
 
 def _creation_id(op):

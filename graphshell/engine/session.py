@@ -114,15 +114,16 @@ class BaseSession:
                       origin=origin, fetches=fetches, feed_dict=feed_dict, plan=plan,
                       fed_tensors=fed, fed_fetches=handler.fed_fetches)
         try:
-            values, stamps, slots = execute(plan, [feeds[t] for t in plan.fed])
+            values, stamps, slots, counts = execute(plan, [feeds[t] for t in plan.fed])
         except StepFailure as failure:
-            step = steps.Step(timestamps=failure.timestamps, error=failure.error,
+            step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
+                              error=failure.error,
                               values=failure.values if keep_step_values else None, **record)
             self._publish(step)
             cause = failure.__cause__
             raise failure.error from (cause if cause is not failure.error else None)
-        step = steps.Step(timestamps=stamps, values=slots if keep_step_values else None,
-                          **record)
+        step = steps.Step(timestamps=stamps, counts=counts,
+                          values=slots if keep_step_values else None, **record)
         if run_metadata is not None and protos.wants_trace(options) and plan.ops:
             protos.fill_run_metadata(run_metadata, step)
         return values, step

@@ -50,7 +50,7 @@ class Step:
     """
 
     def __init__(self, number, session_step, session, origin, fetches, feed_dict, plan,
-                 timestamps, fed_tensors, fed_fetches=(), error=None, values=None):
+                 timestamps, fed_tensors, fed_fetches=(), error=None, values=None, counts=None):
         self.number = number
         self.session_step = session_step
         self.session = session
@@ -59,6 +59,7 @@ class Step:
         self.feed_dict = feed_dict
         self.plan = plan
         self.timestamps = timestamps
+        self.counts = counts  # per op, how many times it ran; only for plans with while loops
         self.fed_tensors = list(fed_tensors)
         self.fed_fetches = list(fed_fetches)
         self.error = error
@@ -76,8 +77,26 @@ class Step:
         return [self.plan.ops[i] for i in self._executed_positions()]
 
     def _executed_positions(self):
-        stamps, inline = self.timestamps, self.plan.inlined
-        return [i for i in range(len(self.plan.ops)) if inline[i] or stamps[i + 1]]
+        ran, inline = self.counts or self.timestamps, self.plan.inlined
+        return [i for i in range(len(self.plan.ops)) if inline[i] or ran[i + 1]]
+
+    @property
+    def loop_iterations(self):
+        """(loop name, iterations) for each while loop that ran in this step; a nested loop's
+        iterations are summed over its outer loop's."""
+        if self.counts is None:
+            return []
+        return [(op.name.rsplit("/", 1)[0], self.counts[i + 1] - 1)
+                for i, op in enumerate(self.plan.ops)
+                if op.type == "LoopCond" and self.counts[i + 1] > 0]
+
+    @property
+    def repeated_ops(self):
+        """(op, times) for each op a while loop ran more than once in this step."""
+        if self.counts is None:
+            return []
+        return [(op, self.counts[i + 1]) for i, op in enumerate(self.plan.ops)
+                if self.counts[i + 1] > 1]
 
     @property
     def executed_names(self):
@@ -119,7 +138,8 @@ class Step:
         for i in self._executed_positions():
             stamp = self.timestamps[i + 1]
             if stamp:
-                result.append((self.plan.ops[i], stamp - previous))
+                # a loop's ops keep the stamps of their last pass, so clip at zero
+                result.append((self.plan.ops[i], max(0, stamp - previous)))
                 previous = stamp
             else:
                 result.append((self.plan.ops[i], 0))

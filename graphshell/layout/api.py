@@ -41,7 +41,7 @@ class Layout:
                 found.setdefault(block, set()).add(state)
         states = {}
         for block, seen in found.items():
-            for state in ("selected", "fetched", "executed", "fed"):
+            for state in ("selected", "fetched", "executed", "fed", "untaken"):
                 if state in seen:
                     states[block] = state
                     break

@@ -23,15 +23,19 @@ ASCII_LINES = {mask: ("|" if glyph in "│┆╵╷" else "-" if glyph in "─�
 # corner tl, horizontal, corner tr, vertical, corner bl, corner br, port
 BORDERS = {
     "": "┌─┐│└┘┬", "executed": "┏━┓┃┗┛┳", "fetched": "┏━┓┃┗┛┳", "fed": "╔═╗║╚╝╦",
-    "pruned": "┌┄┐┆└┘┬", "selected": "┏━┓┃┗┛┳",
+    "pruned": "┌┄┐┆└┘┬", "untaken": "╭┄╮┆╰╯┬", "selected": "┏━┓┃┗┛┳",
 }
 ASCII_BORDERS = {"": "+-+|+++", "executed": "#=#H###", "fetched": "#=#H###",
-                 "fed": "@~@!@@@", "pruned": ".:.:..:", "selected": "#=#H###"}
+                 "fed": "@~@!@@@", "pruned": ".:.:..:", "untaken": "%:%:%%:",
+                 "selected": "#=#H###"}
 ARROW_DOWN, ARROW_UP = ("▼", "▲")
 STATE_STYLE = {"executed": "graph.executed", "fetched": "graph.fetched", "fed": "graph.fed",
-               "pruned": "graph.pruned", "selected": "graph.selected", "": ""}
-LEGEND = "┏━┓ executed  ╔═╗ fed  ┌┄┐ pruned (not needed)  * fetched  ▼ data  ┆ control"
-ASCII_LEGEND = "#=# executed  @~@ fed  .:. pruned (not needed)  * fetched  v data  : control"
+               "pruned": "graph.pruned", "untaken": "graph.untaken",
+               "selected": "graph.selected", "": ""}
+LEGEND = ("┏━┓ executed  ╔═╗ fed  ╭┄╮ not taken (dead branch)  ┌┄┐ pruned (not needed)  "
+          "* fetched  ▼ data  ┆ control")
+ASCII_LEGEND = ("#=# executed  @~@ fed  %:% not taken (dead branch)  .:. pruned (not needed)  "
+                "* fetched  v data  : control")
 
 Runs = List[Tuple[str, str]]
 

@@ -8,10 +8,14 @@ from .styled import Styled
 
 
 def step_states(step, graph):
-    """{op name: state} for a step: executed, fed, fetched, pruned (ops of `graph` only)."""
+    """{op name: state} for a step: executed, fed, fetched, untaken (needed, but in a cond
+    branch that was not taken) or pruned (not needed), for ops of `graph` only."""
     if step is None or step.graph is not graph:
         return {}
     states = {op.name: "pruned" for op in graph.get_operations()[:step.graph_size]}
+    if step.plan is not None:
+        for op in step.plan.ops:
+            states[op.name] = "untaken"
     for op in step.executed_ops:
         states[op.name] = "executed"
     for op in step.fed_ops:

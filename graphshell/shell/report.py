@@ -38,11 +38,19 @@ def step_line(step, session_name: str, timings: bool = False) -> Styled:
     if fed:
         line.add(" fed ").extend(op_list(fed, style="op.fed")).add(";")
     line.add(" ran ").add(f"{len(executed)} op{'s' if len(executed) != 1 else ''}", "step.count")
+    loops = step.loop_iterations
+    if loops:
+        line.add(" (" + ", ".join(f"{name} {_times(count, 'iteration')}"
+                                  for name, count in loops) + ")", "step.count")
     if executed:
         line.add(": ").extend(op_list(executed, style="op.executed"))
     if timings:
         line.add(f" in {format_ns(step.duration_ns)}", "dim")
     return line
+
+
+def _times(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def value_text(value) -> str:

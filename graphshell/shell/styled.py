@@ -52,7 +52,7 @@ ANSI = {
     "op.fed": "35", "op.pruned": "2", "op.fetched": "1;32", "error": "1;31", "error.where": "31",
     "note": "2;3", "value": "", "heading": "1", "dim": "2", "warning": "33", "prompt": "1;34",
     "table.header": "1;4", "graph.executed": "1;32", "graph.fed": "1;35",
-    "graph.pruned": "2", "graph.fetched": "1;33", "graph.edge": "2", "graph.selected": "7",
+    "graph.pruned": "2", "graph.untaken": "33", "graph.fetched": "1;33", "graph.edge": "2", "graph.selected": "7",
 }
 
 

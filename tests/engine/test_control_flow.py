@@ -73,7 +73,7 @@ def test_fetching_a_value_of_the_untaken_branch_is_an_error(sess):
 
 
 def test_cond_needs_a_tensor_predicate():
-    with pytest.raises(TypeError, match="pred must not be a Python bool"):
+    with pytest.raises(TypeError, match="'pred' must not be a Python bool"):
         tf.cond(True, lambda: tf.constant(1.0), lambda: tf.constant(2.0))
 
 

@@ -8,6 +8,7 @@ from .. import dtypes
 from ..build import OpScope, make_op
 from ..convert import convert_to_tensor
 from ..registry import define
+from ..runtime import VariableRef
 from ..stacks import get_default_graph
 from ..tensor import Tensor
 from . import array_ops, control_ops, rules
@@ -16,7 +17,9 @@ from . import array_ops, control_ops, rules
 # -- Switch and Merge ------------------------------------------------------------------------------
 def _infer_switch(op):
     data, pred = op._inputs
-    rules.check_dtype(op, pred, (dtypes.bool_,), "pred")
+    if pred.dtype.base_dtype != dtypes.bool_:
+        raise TypeError(f"Input 'pred' of '{op.type}' Op has type {pred.dtype.base_dtype.name} "
+                        "that does not match expected type of bool.")
     if pred._shape not in (None, ()):
         raise rules.ShapeError(f"Shape must be rank 0 but is rank {len(pred._shape)}")
     return [(data.dtype, data._shape)] * 2
@@ -38,8 +41,8 @@ def _infer_merge(op):
     first = op._inputs[0]
     shapes = [t._shape for t in op._inputs]
     shape = shapes[0] if all(s == shapes[0] for s in shapes) else None
-    return [(first.dtype.base_dtype if not first.dtype.is_ref else first.dtype, shape),
-            (dtypes.int32, ())]
+    all_refs = all(t.dtype.is_ref for t in op._inputs)
+    return [(first.dtype if all_refs else first.dtype.base_dtype, shape), (dtypes.int32, ())]
 
 
 def _merge(*inputs):
@@ -47,6 +50,17 @@ def _merge(*inputs):
         if value is not None:
             return value, index
     return None, None
+
+
+def _make_merge_kernel(op, runtime):
+    """A Merge with a value output reads a live variable reference (an assign's result)."""
+    if op._outputs[0].dtype.is_ref:
+        return _merge
+
+    def merge_values(*inputs):
+        value, index = _merge(*inputs)
+        return (value.get() if isinstance(value, VariableRef) else value), index
+    return merge_values
 
 
 def _merge_grad(op, grad, _index_grad):
@@ -59,7 +73,7 @@ def _merge_grad(op, grad, _index_grad):
 for _type in ("Switch", "RefSwitch"):
     define(_type, infer=_infer_switch, kernel=_switch, grad=_switch_grad, multi_output=True,
            ref_inputs=(0,), control_flow=True)
-define("Merge", infer=_infer_merge, kernel=_merge, grad=_merge_grad, multi_output=True,
+define("Merge", infer=_infer_merge, make_kernel=_make_merge_kernel, grad=_merge_grad, multi_output=True,
        ref_inputs=(0, 1), control_flow=True)
 
 
@@ -67,7 +81,7 @@ def switch(data, pred, name=None):
     """(output_false, output_true): only the side matching `pred` carries a live value."""
     with OpScope(name, "Switch", [data, pred]) as scope:
         data = convert_to_tensor(data, name="data")
-        pred = convert_to_tensor(pred, dtype=dtypes.bool_, name="pred")
+        pred = convert_to_tensor(pred, name="pred")
         op_type = "RefSwitch" if data.dtype.is_ref else "Switch"
         return tuple(make_op(op_type, [data, pred], scope).outputs)
 
@@ -137,10 +151,10 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
     if not callable(true_fn) or not callable(false_fn):
         raise TypeError("true_fn and false_fn must be callable.")
     if isinstance(pred, bool):
-        raise TypeError("pred must not be a Python bool")
+        raise TypeError("'pred' must not be a Python bool.")
     with OpScope(name, "cond", [pred]) as scope:
         graph = get_default_graph()
-        pred = convert_to_tensor(pred, dtype=dtypes.bool_, name="pred")
+        pred = convert_to_tensor(pred, name="pred")
         switch_false, switch_true = switch(pred, pred)
         pivot_true = array_ops.identity(switch_true, name="switch_t")
         pivot_false = array_ops.identity(switch_false, name="switch_f")
@@ -202,13 +216,16 @@ def _flatten(structure):
 def _merge_results(true_results, false_results, pred, strict, scope):
     (true_tensors, rebuild), (false_tensors, _) = true_results, false_results
     if len(true_tensors) != len(false_tensors):
-        raise ValueError("true_fn and false_fn must return the same number of results: "
-                         f"{len(true_tensors)} vs {len(false_tensors)}")
+        raise ValueError("The two structures don't have the same nested structure. true_fn "
+                         f"returned {len(true_tensors)} values and false_fn "
+                         f"{len(false_tensors)}; make both branches return the same structure.")
     merged = []
     for false_tensor, true_tensor in zip(false_tensors, true_tensors):
-        if false_tensor.dtype.base_dtype is not true_tensor.dtype.base_dtype:
-            raise ValueError(f"Outputs of true_fn and false_fn must have the same type: "
-                             f"{true_tensor.dtype.name}, {false_tensor.dtype.name}")
+        true_dtype, false_dtype = true_tensor.dtype.base_dtype, false_tensor.dtype.base_dtype
+        if false_dtype is not true_dtype:
+            raise ValueError("Outputs of 'true_fn' and 'false_fn' must have the same type(s). "
+                             f"Received {true_dtype.name} from 'true_fn' and "
+                             f"{false_dtype.name} from 'false_fn'.")
         value = merge([false_tensor, true_tensor])[0]
         value.op.attrs["_pred"] = pred
         merged.append(value)

@@ -8,6 +8,8 @@ from ..stacks import get_default_graph
 from . import array_ops, rules
 
 define("NoOp", infer=rules.no_outputs, kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
+# Runs once its control inputs have had their turn, whether or not they ran (they may be dead).
+define("ControlTrigger", infer=rules.no_outputs, kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
 
 
 def no_op(name=None):

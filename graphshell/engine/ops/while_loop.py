@@ -1,0 +1,240 @@
+"""tf.while_loop with TF1's structure: each loop variable enters the loop (Enter), meets its
+next value (Merge), is tested (LoopCond) and switched either into the body (Switch ->
+Identity -> body -> NextIteration, back to Merge) or out of the loop (Exit).
+
+The executor runs a loop's ops as one frame, iterating until LoopCond is false; a step
+records every op of the frame that ran, and how many times.
+"""
+
+from __future__ import annotations
+
+from .. import dtypes
+from ..build import OpScope, make_op
+from ..convert import convert_to_tensor
+from ..registry import NOT_DIFFERENTIABLE, define
+from ..shapes import as_raw_shape, shape_str, shapes_compatible
+from ..stacks import get_default_graph
+from . import array_ops, control_flow, logic_ops
+
+
+def _same_as_input_keeping_refs(op):
+    x = op._inputs[0]
+    return [(x.dtype.base_dtype, x._shape)]
+
+
+def _identity_grad(op, *grads):
+    return [grads[0]]
+
+
+for _type in ("Enter", "Exit", "NextIteration"):
+    define(_type, infer=_same_as_input_keeping_refs, kernel=lambda x: x, grad=_identity_grad)
+
+
+def _infer_loop_cond(op):
+    dtype = op._inputs[0].dtype.base_dtype
+    if dtype != dtypes.bool_:
+        raise TypeError(f"Input 'input' of 'LoopCond' Op has type {dtype.name} that does not "
+                        "match expected type of bool.")
+    return [(dtypes.bool_, ())]
+
+
+define("LoopCond", infer=_infer_loop_cond, kernel=lambda x: x, grad=NOT_DIFFERENTIABLE)
+
+
+class WhileContext:
+    """The ops of one while loop: where outside values enter, and what the body's ops with no
+    inputs must wait for (the pivot), so they run once per iteration."""
+
+    is_while = True
+
+    def __init__(self, name: str, outer):
+        self.name = name
+        self.outer = outer
+        self.values = set()
+        self.external = {}
+        self.ops = set()
+        self.pivot = None            # body ops without inputs depend on it
+        self.pivot_for_pred = None   # so do the loop condition's
+        self.loop_enters, self.constant_enters, self.exits = [], [], []
+        self.merges, self.next_iterations, self.loop_cond = [], [], None
+        self.gradient_state = None   # set when tf.gradients differentiates this loop
+
+    def enter(self, tensor, is_constant: bool):
+        """An Enter op bringing `tensor` into the loop's frame (built outside, owned inside)."""
+        graph = tensor.graph
+        with graph.control_dependencies(None):
+            graph._control_flow_context = self.outer
+            entered = make_op("Enter", [tensor], None,
+                              {"frame_name": self.name, "is_constant": is_constant,
+                               "parallel_iterations": 10})._outputs[0]
+        entered.op._control_flow_context = self
+        self.record(entered.op)
+        (self.constant_enters if is_constant else self.loop_enters).append(entered.op)
+        return entered
+
+    def add_value(self, tensor):
+        if tensor in self.external:
+            return self.external[tensor]
+        if tensor in self.values:
+            return tensor
+        if self.gradient_state is not None and self.gradient_state.owns(tensor):
+            return self.gradient_state.real_value(tensor, self)
+        source = self.outer.add_value(tensor) if self.outer is not None else tensor
+        entered = self.enter(source, is_constant=True)
+        self.external[tensor] = entered
+        return entered
+
+    def process_inputs(self, inputs):
+        return tuple(self.add_value(t) for t in inputs)
+
+    def record(self, op) -> None:
+        self.ops.add(op)
+        self.values.update(op._outputs)
+        if op.type != "Exit":
+            op._graph.prevent_fetching(op)
+        if op.type != "Enter" and self._is_loop_invariant(op):
+            pivot = self.pivot if self.pivot is not None else self.pivot_for_pred
+            if pivot is not None and not any(c in self.ops for c in op._control_inputs):
+                op._control_inputs.append(pivot.op)
+                pivot.op._control_outputs.append(op)
+
+    def _is_loop_invariant(self, op) -> bool:
+        """An op reading only values that entered as constants (or nothing) would run on every
+        pass, even the last one; tying it to the pivot makes it run once per iteration."""
+        for tensor in op._inputs:
+            source = tensor.op
+            if source.type != "Enter" or not source.attrs.get("is_constant"):
+                return False
+        return True
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations=10,
+               back_prop=True, swap_memory=False, name=None, maximum_iterations=None,
+               return_same_structure=False):
+    """Repeats `body` while `cond` holds, on the loop variables, all within one step."""
+    if not callable(cond):
+        raise TypeError("cond must be callable.")
+    if not callable(body):
+        raise TypeError("body must be callable.")
+    single = len(control_flow._flatten(loop_vars)[0]) == 1 and not return_same_structure
+    if maximum_iterations is not None:
+        cond, body, loop_vars, shape_invariants = _bounded(cond, body, loop_vars,
+                                                           shape_invariants, maximum_iterations)
+    exits, rebuild = _while(cond, body, loop_vars, shape_invariants, name)
+    if single:
+        return exits[-1]  # one loop variable comes back as a tensor, as in TF
+    result = rebuild(exits)
+    return result[1] if maximum_iterations is not None else result
+
+
+def _while(cond, body, loop_vars, shape_invariants, name, gradient_state=None):
+    leaves, rebuild = control_flow._flatten(loop_vars)
+    if not leaves:
+        raise ValueError("No loop variables provided")
+    with OpScope(name, "while", []) as scope:
+        tensors = [convert_to_tensor(v) for v in leaves]
+        invariants = _invariants(shape_invariants, len(tensors))
+        graph = get_default_graph()
+        context = WhileContext(scope, graph._control_flow_context)
+        context.gradient_state = gradient_state
+        return _build(graph, context, cond, body, tensors, rebuild, invariants), rebuild
+
+
+def gradient_while_loop(cond, body, loop_vars, gradient_state, name="while"):
+    """A while loop whose body reads the forward loop's values through `gradient_state`."""
+    exits, _ = _while(cond, body, loop_vars, None, name, gradient_state)
+    return exits
+
+
+def _build(graph, context, cond, body, tensors, rebuild, invariants):
+    saved = graph._control_flow_context
+    enters = [context.enter(t, is_constant=False) for t in tensors]
+    for entered, invariant in zip(enters, invariants):
+        if invariant is not None:
+            entered._shape = invariant
+    graph._control_flow_context = context
+    try:
+        merges = [control_flow.merge([e, e], name="Merge")[0] for e in enters]
+        context.merges = [m.op for m in merges]
+        context.pivot_for_pred = merges[0]
+        pred = convert_to_tensor(_call(cond, rebuild(merges)))
+        loop_cond = make_op("LoopCond", [pred], "LoopCond")._outputs[0]
+        context.loop_cond = loop_cond.op
+        switches = [control_flow.switch(m, loop_cond, name="Switch") for m in merges]
+        identities = [array_ops.identity(s[1], name="Identity") for s in switches]
+        context.pivot = identities[0]
+        results = _body_results(body, rebuild(identities), tensors)
+        nexts = [make_op("NextIteration", [r], "NextIteration")._outputs[0] for r in results]
+        context.next_iterations = [n.op for n in nexts]
+        exits = [make_op("Exit", [s[0]], "Exit")._outputs[0] for s in switches]
+        context.exits = [e.op for e in exits]
+    finally:
+        graph._control_flow_context = saved
+    _close_loop(graph, merges, nexts, tensors, invariants)
+    if context.outer is not None:
+        context.outer.values.update(exits)  # the outer frame sees the results, not the loop
+    return exits
+
+
+def _call(function, structure):
+    if isinstance(structure, (list, tuple)) and not hasattr(structure, "_fields"):
+        return function(*structure)
+    return function(structure)
+
+
+def _body_results(body, structure, tensors):
+    results, _ = control_flow._flatten(_call(body, structure))
+    if len(results) != len(tensors):
+        raise ValueError(f"The two structures don't have the same nested structure. The loop "
+                         f"has {len(tensors)} variables and the body returned {len(results)} "
+                         "values. Return one value per loop variable.")
+    # no dtype hint, as in TF: a body that changes a dtype builds, and fails when run
+    return [convert_to_tensor(result) for result in results]
+
+
+def _close_loop(graph, merges, nexts, tensors, invariants) -> None:
+    """Feeds each NextIteration back into its Merge, checking the shapes stay put."""
+    for merge, next_value, start, invariant in zip(merges, nexts, tensors, invariants):
+        expected = invariant if invariant is not None else start._shape
+        if not shapes_compatible(expected, next_value._shape):
+            raise ValueError(
+                f"Input tensor '{start.name}' enters the loop with shape "
+                f"{shape_str(start._shape)}, but has shape {shape_str(next_value._shape)} after "
+                "one iteration. To allow the shape to vary across iterations, use the "
+                "`shape_invariants` argument of tf.while_loop to specify a less-specific shape.")
+        op = merge.op
+        entered = op._inputs[1]
+        entered._consumers.remove(op)
+        op._inputs = (op._inputs[0], next_value)
+        next_value._consumers.append(op)
+        if invariant is not None:
+            merge._shape = invariant
+    graph._structure_changed()
+
+
+def _invariants(shape_invariants, count):
+    if shape_invariants is None:
+        return [None] * count
+    leaves, _ = control_flow._flatten(shape_invariants)
+    if len(leaves) != count:
+        raise ValueError("shape_invariants must have one shape per loop variable")
+    return [as_raw_shape(s) for s in leaves]
+
+
+def _bounded(cond, body, loop_vars, shape_invariants, maximum_iterations):
+    """Adds a counter so the loop stops after `maximum_iterations` (as TF does)."""
+    def bounded_cond(count, inner):
+        return logic_ops.logical_and(count < maximum_iterations, _call(cond, inner))
+
+    def bounded_body(count, inner):
+        return count + 1, _call(body, inner)
+    invariants = None if shape_invariants is None else ((), shape_invariants)
+    return bounded_cond, bounded_body, (convert_to_tensor(0), loop_vars), invariants
+
+
+def frame_of(op):
+    """The innermost while loop an op belongs to, or None."""
+    context = op._control_flow_context
+    while context is not None and not getattr(context, "is_while", False):
+        context = context.outer
+    return context
