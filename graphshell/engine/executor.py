@@ -13,8 +13,15 @@ from time import perf_counter_ns
 import numpy as np
 
 from . import errors
+from .compiled import CompiledPlan
 from .loops import LoopRunner, frame_of, group_loops
 from .prune import needed_ops
+from .steps import Span
+
+
+# Compiling a plan costs about as much as 10-20 interpreted steps: only plans that are run
+# again and again (a training loop, a benchmark) are worth it.
+COMPILE_AFTER_RUNS = 2
 
 
 class Plan:
@@ -36,6 +43,9 @@ class Plan:
         self.has_loops = any(frame_of(op) is not None for op in self.ops)
         self.tracks_dead = self.has_loops or any(op._opdef.control_flow for op in self.ops)
         entries = []
+        self.kernels = []  # (kernel, input positions holding refs), in program order
+        self.runs = 0
+        self.compiled = None
         self.inlined = bytearray(len(self.ops))
         for i, op in enumerate(self.ops):
             opdef = op._opdef
@@ -44,7 +54,9 @@ class Plan:
                 self.inlined[i] = 1
                 entries.append(None)
                 continue
-            entry = (_bound_kernel(op, runtime), tuple(slots[t] for t in op._inputs),
+            kernel, ref_positions = _kernel_and_refs(op, runtime)
+            self.kernels.append((kernel, ref_positions))
+            entry = (_read_refs_first(kernel, ref_positions), tuple(slots[t] for t in op._inputs),
                      _out_spec(op, out_slots[op]), i + 1)
             if self.tracks_dead:
                 entry += (self._control_positions(op), opdef.control_flow)
@@ -95,10 +107,14 @@ def _out_spec(op, out_slots):
     return out_slots[0]
 
 
-def _bound_kernel(op, runtime):
+def _kernel_and_refs(op, runtime):
     kernel = op._opdef.make_kernel(op, runtime)
     ref_positions = [i for i, t in enumerate(op._inputs)
                      if t.dtype.is_ref and i not in op._opdef.ref_inputs]
+    return kernel, ref_positions
+
+
+def _read_refs_first(kernel, ref_positions):
     if not ref_positions:
         return kernel
 
@@ -121,8 +137,16 @@ class StepFailure(Exception):
         self.counts = counts
 
 
-def execute(plan: Plan, feed_values):
-    """Runs `plan` once. Returns (fetched values, timestamps, slot values); raises StepFailure."""
+def execute(plan: Plan, feed_values, timed: bool = False):
+    """Runs `plan` once. Returns (fetched values, timestamps, slot values, run counts); raises
+    StepFailure. From its second run on, a plan without dead values runs compiled, without
+    per-op timestamps (a Span instead) unless `timed`."""
+    if not (timed or plan.tracks_dead):
+        if plan.compiled is None and plan.runs >= COMPILE_AFTER_RUNS:
+            plan.compiled = CompiledPlan(plan, plan.kernels)
+        plan.runs += 1
+        if plan.compiled is not None:
+            return _execute_compiled(plan, feed_values)
     values = plan.template.copy()
     for slot, value in zip(plan.feed_slots, feed_values):
         values[slot] = value
@@ -137,12 +161,32 @@ def execute(plan: Plan, feed_values):
             else:
                 _run(plan.program, values, stamps, position)
         position[0] = 0
-        fetched = [_fetched_value(values, slot, is_ref, tensor, plan.retval_index[tensor])
-                   for (slot, is_ref), tensor in zip(plan.fetch_slots, plan.fetches)]
+        fetched = _fetched_values(plan, [values[slot] for slot, _ in plan.fetch_slots])
     except BaseException as error:
         failed = plan.op_at(position[0]) if position[0] else None
         raise StepFailure(op_error(error, failed), stamps, values, counts) from error
     return fetched, stamps, values, counts
+
+
+def _execute_compiled(plan, feed_values):
+    start = perf_counter_ns()
+    try:
+        with np.errstate(all="ignore"):
+            raw = plan.compiled.run(feed_values)
+        fetched = _fetched_values(plan, raw)
+    except BaseException as error:
+        position = plan.compiled.failed_position(error)
+        failed = plan.op_at(position) if position else None
+        ran = position - 1 if position else len(plan.ops)
+        span = Span(start, perf_counter_ns(), ran)
+        raise StepFailure(op_error(error, failed), span, None) from error
+    return fetched, Span(start, perf_counter_ns(), len(plan.ops)), None, None
+
+
+def _fetched_values(plan, raw_values):
+    retval_index = plan.retval_index
+    return [_fetched_value(value, is_ref, tensor, retval_index[tensor])
+            for value, (_, is_ref), tensor in zip(raw_values, plan.fetch_slots, plan.fetches)]
 
 
 def _run(program, values, stamps, where):
@@ -199,8 +243,7 @@ def run_tracking_dead(program, values, stamps, where, counts=None):
             counts[position] += 1
 
 
-def _fetched_value(values, slot, is_ref, tensor, k):
-    value = values[slot]
+def _fetched_value(value, is_ref, tensor, k):
     if value is None:
         raise errors.InvalidArgumentError(
             None, tensor.op, f"Tensor {tensor.name} has no value in this step: its op is in a "

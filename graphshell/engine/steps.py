@@ -42,6 +42,16 @@ def publish(step: "Step") -> None:
             warnings.warn(f"step listener {listener!r} failed: {error!r}", RuntimeWarning)
 
 
+class Span:
+    """The timing of a step that ran compiled: start and end, and how many of the plan's ops
+    ran, in plan order (all of them, unless one failed)."""
+
+    __slots__ = ("start_ns", "end_ns", "ran")
+
+    def __init__(self, start_ns: int, end_ns: int, ran: int):
+        self.start_ns, self.end_ns, self.ran = start_ns, end_ns, ran
+
+
 class Step:
     """One `Session.run`: the numbers, the request as the user gave it, and what executed.
 
@@ -77,7 +87,11 @@ class Step:
         return [self.plan.ops[i] for i in self._executed_positions()]
 
     def _executed_positions(self):
-        ran, inline = self.counts or self.timestamps, self.plan.inlined
+        inline = self.plan.inlined
+        if self.timestamps.__class__ is Span:
+            ran = self.timestamps.ran
+            return [i for i in range(len(self.plan.ops)) if inline[i] or i < ran]
+        ran = self.counts or self.timestamps
         return [i for i in range(len(self.plan.ops)) if inline[i] or ran[i + 1]]
 
     @property
@@ -133,6 +147,8 @@ class Step:
     @property
     def op_times_ns(self):
         """(op, nanoseconds) for each executed op; inlined constants take no time."""
+        if self.timestamps.__class__ is Span:  # compiled: no per-op times were taken
+            return [(op, 0) for op in self.executed_ops]
         result = []
         previous = self.timestamps[0]
         for i in self._executed_positions():
@@ -147,6 +163,8 @@ class Step:
 
     @property
     def duration_ns(self) -> int:
+        if self.timestamps.__class__ is Span:
+            return self.timestamps.end_ns - self.timestamps.start_ns
         stamps = [s for s in self.timestamps if s]
         return stamps[-1] - stamps[0] if stamps else 0
 
