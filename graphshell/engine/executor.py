@@ -40,25 +40,30 @@ class Plan:
 
     def _build_program(self, runtime) -> None:
         slots, out_slots, template = self._allocate_slots()
-        self.has_loops = any(frame_of(op) is not None for op in self.ops)
-        self.tracks_dead = self.has_loops or any(op._opdef.control_flow for op in self.ops)
+        ops = self.ops
+        self.has_loops = any(op._control_flow_context is not None and frame_of(op) is not None
+                             for op in ops)
+        tracks_dead = self.tracks_dead = self.has_loops or any(op._opdef.control_flow
+                                                               for op in ops)
         entries = []
-        self.kernels = []  # (kernel, input positions holding refs), in program order
+        kernels = self.kernels = []  # (kernel, input positions holding refs), in program order
         self.runs = 0
         self.compiled = None
-        self.inlined = bytearray(len(self.ops))
-        for i, op in enumerate(self.ops):
+        inlined = self.inlined = bytearray(len(ops))
+        slot_of = slots.__getitem__
+        for i, op in enumerate(ops):
             opdef = op._opdef
-            if opdef.inline_value is not None and not (self.tracks_dead and op._control_inputs):
+            if opdef.inline_value is not None and not (tracks_dead and op._control_inputs):
                 template[out_slots[op][0]] = opdef.inline_value(op, runtime)
-                self.inlined[i] = 1
+                inlined[i] = 1
                 entries.append(None)
                 continue
-            kernel, ref_positions = _kernel_and_refs(op, runtime)
-            self.kernels.append((kernel, ref_positions))
-            entry = (_read_refs_first(kernel, ref_positions), tuple(slots[t] for t in op._inputs),
-                     _out_spec(op, out_slots[op]), i + 1)
-            if self.tracks_dead:
+            kernel = opdef.make_kernel(op, runtime)
+            ref_positions = _ref_positions(op)
+            kernels.append((kernel, ref_positions))
+            entry = (_read_refs_first(kernel, ref_positions) if ref_positions else kernel,
+                     tuple(map(slot_of, op._inputs)), _out_spec(op, out_slots[op]), i + 1)
+            if tracks_dead:
                 entry += (self._control_positions(op), opdef.control_flow)
             entries.append(entry)
         if self.has_loops:
@@ -78,14 +83,20 @@ class Plan:
             slots[tensor] = len(template)
             self.feed_slots.append(len(template))
             template.append(None)
+        count = len(template)
         for op in self.ops:
-            out_slots[op] = []
-            for tensor in op._outputs:
+            outputs = op._outputs
+            if len(outputs) == 1 and not fed:  # the common case, kept cheap
+                slots[outputs[0]] = count
+                out_slots[op] = [count]
+                count += 1
+                continue
+            out_slots[op] = list(range(count, count + len(outputs)))
+            for tensor in outputs:
                 if tensor not in fed:
-                    slots[tensor] = len(template)
-                out_slots[op].append(len(template))
-                template.append(None)
-        return slots, out_slots, template
+                    slots[tensor] = count
+                count += 1
+        return slots, out_slots, template + [None] * (count - len(template))
 
     def _control_positions(self, op):
         """Timestamp positions of the control inputs that run in this plan (0 = did not run)."""
@@ -107,11 +118,15 @@ def _out_spec(op, out_slots):
     return out_slots[0]
 
 
-def _kernel_and_refs(op, runtime):
-    kernel = op._opdef.make_kernel(op, runtime)
-    ref_positions = [i for i, t in enumerate(op._inputs)
-                     if t.dtype.is_ref and i not in op._opdef.ref_inputs]
-    return kernel, ref_positions
+def _ref_positions(op):
+    """Positions of the inputs that hold a variable reference the kernel wants read first."""
+    positions = None
+    for i, tensor in enumerate(op._inputs):
+        dtype = tensor.dtype
+        if dtype._base is not dtype and i not in op._opdef.ref_inputs:
+            positions = positions or []
+            positions.append(i)
+    return positions or ()
 
 
 def _read_refs_first(kernel, ref_positions):

@@ -45,6 +45,7 @@ class Graph:
         self._unfetchable = set()
         self._seed = None
         self._structure_version = 0
+        self._creation_order_is_topological = True  # no edge added later, no op moved
         self._control_flow_context = None
         self._control_deps = ControlDependencies(self)
         self._gradient_overrides = {}
@@ -94,6 +95,7 @@ class Graph:
     def _structure_changed(self) -> None:
         """Invalidates cached step plans after an existing op gained an edge."""
         self._structure_version += 1
+        self._creation_order_is_topological = False
 
     # -- names -----------------------------------------------------------------------------
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
@@ -215,6 +217,7 @@ class Graph:
             self._ops.append(op)
             return
         self._ops.insert(position, op)
+        self._creation_order_is_topological = False
         for index in range(position, len(self._ops)):
             self._ops[index]._id = index
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
+from operator import attrgetter
 
 
 def needed_ops(fetches, targets, fed):
@@ -32,6 +33,8 @@ def _ordered(ops, fed):
     """Creation order is topological unless an edge was added to an existing op later (a
     while loop's NextIteration -> Merge back edge is not an ordering edge)."""
     order = sorted(ops, key=_creation_id)
+    if not order or order[0]._graph._creation_order_is_topological:
+        return order
     for op in order:
         op_id = op._id
         for tensor in op._inputs:
@@ -47,8 +50,7 @@ def is_back_edge(tensor) -> bool:
     return tensor.op.type == "NextIteration"
 
 
-def _creation_id(op):
-    return op._id
+_creation_id = attrgetter("_id")
 
 
 def _kahn(order):
