@@ -7,6 +7,8 @@ a terminal itself.
 
 from __future__ import annotations
 
+import collections
+
 import traceback
 
 import numpy as np
@@ -22,6 +24,7 @@ from .results import Entry, ErrorInfo, Result
 from .splitter import is_complete_input
 from .styled import Styled
 
+_ARGUMENT_CONSTANTS = {"nan": float("nan"), "inf": float("inf")}
 KEEP_VALUES_FOR_STEPS = 30  # intermediate values are kept for the most recent steps only
 
 
@@ -180,7 +183,9 @@ class Shell:
         except SyntaxError as error:
             raise commands.CommandError(f"not a Python expression: {expression!r} "
                                         f"({error.msg})") from None
-        return eval(code, self.namespace)  # noqa: S307 - evaluating the user's own input
+        # `nan` and `inf` read naturally in feeds (--feed x=[nan, 1]); the user's names win
+        names = collections.ChainMap(self.namespace, _ARGUMENT_CONSTANTS)
+        return eval(code, self.namespace, names)  # noqa: S307 - evaluating the user's own input
 
     # -- steps --------------------------------------------------------------------------------------
     def _on_step(self, step) -> None:

@@ -168,3 +168,11 @@ def test_the_shell_keeps_its_default_stacks_across_threads(shell):
     thread.start()
     thread.join()
     assert "step 1 on s (eval): ran 1 op" in seen[0]
+
+
+def test_feeds_accept_nan_and_inf_without_hiding_user_names(shell):
+    text, _ = run_lines(shell, "x = tf.placeholder(tf.float32, [2])",
+                        "sess = tf.InteractiveSession()", ":eval x * 2 --feed x=[nan, -inf]")
+    assert "nan, -inf" in text
+    text, _ = run_lines(shell, "nan = 5.0", ":eval x --feed x=[nan, 1]")
+    assert "5., 1." in text
