@@ -26,10 +26,11 @@ _LONGEST_INLINE_SUM = 9  # AddN of more inputs sums in blocks of 8 (its kernel's
 
 
 class CompiledPlan:
-    """`run(feed_values)` -> the fetched tensors' raw values, in the plan's fetch order."""
+    """`run(feed_values, values)` -> the fetched tensors' raw values, in fetch order; with
+    `keep_values`, every tensor's value is also stored in `values` (the plan's slot list)."""
 
-    def __init__(self, plan, kernels):
-        source, bindings, self._line_positions = _generate(plan, kernels)
+    def __init__(self, plan, kernels, keep_values=False):
+        source, bindings, self._line_positions = _generate(plan, kernels, keep_values)
         filename = f"<graphshell plan {next(_COMPILED_FILES)}>"
         namespace = {}
         exec(compile(source, filename, "exec"), namespace)
@@ -45,6 +46,10 @@ class CompiledPlan:
                 position = self._line_positions.get(traceback.tb_lineno, 0)
             traceback = traceback.tb_next
         return position
+
+
+def _unpack(targets):
+    return ", ".join(targets) + ("," if len(targets) == 1 else "")
 
 
 def _as_operator(op, kernel, args):
@@ -63,7 +68,7 @@ def _as_operator(op, kernel, args):
     return None
 
 
-def _generate(plan, kernels):
+def _generate(plan, kernels, keep_values):
     """(source, closure values, {line number: plan position}) for `plan`."""
     names, values, kernel_names = [], [], {}
 
@@ -83,8 +88,11 @@ def _generate(plan, kernels):
     for slot, _ in enumerate(plan.template):
         if plan.template[slot] is not None:
             bind(f"x{slot}", plan.template[slot])  # inlined constants
+    def target(slot):
+        return f"x{slot} = values[{slot}]" if keep_values else f"x{slot}"
+
     for k, slot in enumerate(plan.feed_slots):
-        body.append(f"x{slot} = feeds[{k}]")
+        body.append(f"{target(slot)} = feeds[{k}]")
     for entry, (kernel, ref_positions) in zip(plan.program, kernels):
         _, ins, out, position = entry
         args = [f"x{slot}.get()" if i in ref_positions else f"x{slot}"
@@ -92,9 +100,12 @@ def _generate(plan, kernels):
         call = (_as_operator(plan.ops[position - 1], kernel, args)
                 or f"{kernel_name(kernel)}({', '.join(args)})")
         if out.__class__ is int:
-            statement = f"x{out} = {call}"
+            statement = f"{target(out)} = {call}"
         elif out:
-            statement = f"{', '.join(f'x{slot}' for slot in out)}{',' if len(out) == 1 else ''} = {call}"
+            statement = f"{_unpack([f'x{slot}' for slot in out])} = {call}"
+            if keep_values:  # chained: `x1, x2 = values[1], values[2] = k3(x0)`
+                statement = (f"{_unpack([f'x{slot}' for slot in out])} = "
+                             f"{_unpack([f'values[{slot}]' for slot in out])} = {call}")
         else:
             statement = call
         body.append(statement)
@@ -102,6 +113,6 @@ def _generate(plan, kernels):
     fetched = ", ".join(f"x{slot}" for slot, _ in plan.fetch_slots)
     body.append(f"return ({fetched}{',' if len(plan.fetch_slots) == 1 else ''})")
     source = "\n".join(
-        [f"def make({', '.join(names)}):", "    def run(feeds):"]
+        [f"def make({', '.join(names)}):", "    def run(feeds, values):"]
         + [f"        {line}" for line in body] + ["    return run"])
     return source, values, line_positions

@@ -48,7 +48,7 @@ class Plan:
         entries = []
         kernels = self.kernels = []  # (kernel, input positions holding refs), in program order
         self.runs = 0
-        self.compiled = None
+        self.compiled = {}  # keep_values -> CompiledPlan, made once the plan runs again
         inlined = self.inlined = bytearray(len(ops))
         slot_of = slots.__getitem__
         for i, op in enumerate(ops):
@@ -152,16 +152,15 @@ class StepFailure(Exception):
         self.counts = counts
 
 
-def execute(plan: Plan, feed_values, timed: bool = False):
+def execute(plan: Plan, feed_values, timed: bool = False, keep_values: bool = False):
     """Runs `plan` once. Returns (fetched values, timestamps, slot values, run counts); raises
-    StepFailure. From its second run on, a plan without dead values runs compiled, without
-    per-op timestamps (a Span instead) unless `timed`."""
+    StepFailure. After COMPILE_AFTER_RUNS runs, a plan without dead values runs compiled,
+    without per-op timestamps (a Span instead) unless `timed`; slot values only if
+    `keep_values`."""
     if not (timed or plan.tracks_dead):
-        if plan.compiled is None and plan.runs >= COMPILE_AFTER_RUNS:
-            plan.compiled = CompiledPlan(plan, plan.kernels)
         plan.runs += 1
-        if plan.compiled is not None:
-            return _execute_compiled(plan, feed_values)
+        if plan.runs > COMPILE_AFTER_RUNS:
+            return _execute_compiled(plan, feed_values, keep_values)
     values = plan.template.copy()
     for slot, value in zip(plan.feed_slots, feed_values):
         values[slot] = value
@@ -183,19 +182,23 @@ def execute(plan: Plan, feed_values, timed: bool = False):
     return fetched, stamps, values, counts
 
 
-def _execute_compiled(plan, feed_values):
+def _execute_compiled(plan, feed_values, keep_values):
+    compiled = plan.compiled.get(keep_values)
+    if compiled is None:
+        compiled = plan.compiled[keep_values] = CompiledPlan(plan, plan.kernels, keep_values)
+    values = plan.template.copy() if keep_values else None
     start = perf_counter_ns()
     try:
         with np.errstate(all="ignore"):
-            raw = plan.compiled.run(feed_values)
+            raw = compiled.run(feed_values, values)
         fetched = _fetched_values(plan, raw)
     except BaseException as error:
-        position = plan.compiled.failed_position(error)
+        position = compiled.failed_position(error)
         failed = plan.op_at(position) if position else None
         ran = position - 1 if position else len(plan.ops)
         span = Span(start, perf_counter_ns(), ran)
-        raise StepFailure(op_error(error, failed), span, None) from error
-    return fetched, Span(start, perf_counter_ns(), len(plan.ops)), None, None
+        raise StepFailure(op_error(error, failed), span, values) from error
+    return fetched, Span(start, perf_counter_ns(), len(plan.ops)), values, None
 
 
 def _fetched_values(plan, raw_values):

@@ -114,8 +114,9 @@ class BaseSession:
                       origin=origin, fetches=fetches, feed_dict=feed_dict, plan=plan,
                       fed_tensors=fed, fed_fetches=handler.fed_fetches)
         try:
-            timed = keep_step_values or (run_metadata is not None and protos.wants_trace(options))
-            values, stamps, slots, counts = execute(plan, [feeds[t] for t in plan.fed], timed)
+            timed = run_metadata is not None and protos.wants_trace(options)
+            values, stamps, slots, counts = execute(plan, [feeds[t] for t in plan.fed], timed,
+                                                    keep_step_values)
         except StepFailure as failure:
             step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
                               error=failure.error,

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from graphshell import tf
-from graphshell.engine import errors, executor, session as session_module
+from graphshell.engine import errors, executor
 
 
 def plan_of(sess):
@@ -21,7 +21,7 @@ def run_both_ways(build, feeds_for=lambda graph_inputs: {}, runs=5, monkeypatch=
     for interpreted in (True, False):
         with tf.Graph().as_default():
             fetches, inputs = build()
-            monkeypatch.setattr(session_module, "keep_step_values", interpreted)
+            monkeypatch.setattr(executor, "COMPILE_AFTER_RUNS", 10**9 if interpreted else 2)
             sess = tf.Session()
             steps = []
             sess._listeners.append(steps.append)
@@ -59,7 +59,7 @@ def seed_like():
 def test_compiled_steps_match_the_interpreter_bit_for_bit(monkeypatch):
     (slow, slow_names, slow_plan), (fast, fast_names, fast_plan) = run_both_ways(
         seed_like, monkeypatch=monkeypatch)
-    assert slow_plan.compiled is None and fast_plan.compiled is not None
+    assert not slow_plan.compiled and fast_plan.compiled
     assert_identical(slow, fast)
     assert slow_names == fast_names
 
@@ -83,7 +83,7 @@ def test_mixed_ops_refs_and_multiple_outputs(monkeypatch):
     batch = np.arange(12, dtype=np.float32).reshape(3, 4) / 7
     (slow, slow_names, _), (fast, fast_names, fast_plan) = run_both_ways(
         mixed_ops, lambda x: {x: batch}, monkeypatch=monkeypatch)
-    assert fast_plan.compiled is not None
+    assert fast_plan.compiled
     assert_identical(slow, fast)
     assert [v["bump"] for v in fast] == [7, 14, 21, 28, 35]
     assert slow_names == fast_names
@@ -94,7 +94,7 @@ def test_random_sequences_continue_across_the_switch_to_compiled(monkeypatch):
         tf.set_random_seed(5)
         return tf.random_normal([3]) + tf.random_uniform([3]), None
     (slow, _, _), (fast, _, fast_plan) = run_both_ways(build, runs=6, monkeypatch=monkeypatch)
-    assert fast_plan.compiled is not None
+    assert fast_plan.compiled
     assert_identical(slow, fast)
 
 
@@ -108,7 +108,7 @@ def test_a_failing_compiled_step_names_the_op_and_records_what_ran():
     sess._listeners.append(steps.append)
     for _ in range(executor.COMPILE_AFTER_RUNS + 1):
         sess.run(result, {indices: [0, 2]})
-    assert plan_of(sess).compiled is not None
+    assert plan_of(sess).compiled
     with pytest.raises(errors.InvalidArgumentError) as raised:
         sess.run(result, {indices: [1, 7]})
     failed = steps[-1]
@@ -124,10 +124,30 @@ def test_traced_runs_take_the_timed_path_and_report_every_node():
     sess = tf.Session()
     for _ in range(executor.COMPILE_AFTER_RUNS + 2):
         sess.run(y)
-    assert plan_of(sess).compiled is not None
+    assert plan_of(sess).compiled
     metadata = tf.RunMetadata()
     options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
     assert sess.run(y, options=options, run_metadata=metadata) == 10.0
     names = {node.node_name for device in metadata.step_stats.dev_stats
              for node in device.node_stats}
     assert {"mul", "add"} <= names
+
+
+def test_kept_values_of_compiled_steps_match_the_interpreter(monkeypatch):
+    """The shell keeps every tensor's value per step (for :inspect); compiled steps too."""
+    from graphshell.engine import session as session_module
+    monkeypatch.setattr(session_module, "keep_step_values", True)
+    x = tf.placeholder(tf.float32, [3], name="x")
+    parts = tf.unstack(x * 2.0)
+    y = tf.add_n(parts, name="y")
+    sess = tf.Session()
+    steps = []
+    sess._listeners.append(steps.append)
+    feed = {x: np.array([1.0, 2.0, 4.0], np.float32)}
+    for _ in range(executor.COMPILE_AFTER_RUNS + 2):
+        assert sess.run(y, feed) == 14.0
+    assert plan_of(sess).compiled.get(True) is not None
+    first, last = steps[0], steps[-1]
+    for tensor in [x, parts[0], parts[2], y]:
+        np.testing.assert_array_equal(first.value_of(tensor), last.value_of(tensor))
+    assert last.executed_names == first.executed_names
