@@ -78,8 +78,13 @@ def _relu_grad_infer(op):
     return [(op._inputs[0].dtype.base_dtype, op._inputs[0]._shape)]
 
 
-define("ReluGrad", infer=_relu_grad_infer,
-       kernel=lambda g, y: np.where(y > 0, g, np.zeros_like(g)),
+def _relu_grad_kernel(gradients, features):
+    # TF multiplies by the mask (so an inf or nan gradient where features <= 0 gives nan);
+    # multiplying by the bool mask is also much cheaper than np.where on large arrays
+    return np.multiply(gradients, features > 0, dtype=gradients.dtype)
+
+
+define("ReluGrad", infer=_relu_grad_infer, kernel=_relu_grad_kernel,
        grad=lambda op, gg: [relu_grad(gg, op._inputs[1]), _zeros_like(op._inputs[1])])
 relu = _unary("Relu", lambda x: np.maximum(x, 0), lambda op, g: [relu_grad(g, _y(op))],
               rules.numeric_unary)
