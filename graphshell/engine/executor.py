@@ -273,7 +273,13 @@ def _fetched_value(value, is_ref, tensor, k):
             retval = f"_retval_{tensor.op.name}_{tensor.value_index}_{k}"
             error._message += f"\n\t [[{{{{node {retval}}}}}]]"
             raise
-    return fetch_result(value)
+    try:
+        return fetch_result(value)
+    except MemoryError:  # copying a broadcast view out of the step
+        raise errors.ResourceExhaustedError(
+            None, tensor.op, f"OOM when fetching tensor {tensor.name} with shape "
+            f"{list(np.shape(value))} and type {tensor.dtype.base_dtype.name}: it is too big to "
+            "copy out of the step. Fetch a smaller slice or a reduction of it.") from None
 
 
 def fetch_result(value):

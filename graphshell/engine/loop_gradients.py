@@ -14,7 +14,7 @@ from . import dtypes
 from .build import make_op
 from .convert import constant
 from .ops import array_ops, control_flow, input_ops, logic_ops, math_ops
-from .ops.while_loop import frame_of, gradient_while_loop
+from .ops.while_loop import ENTER_TYPES, frame_of, gradient_while_loop
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
               dtypes.complex128}
@@ -53,7 +53,7 @@ class GradientState:
 
     def _read(self, tensor, grad_context):
         source = tensor.op
-        if source.type == "Enter" and source.attrs.get("is_constant"):
+        if source.type in ENTER_TYPES and source.attrs.get("is_constant"):
             return grad_context.add_value(source._inputs[0])
         stack = self._stack_for(tensor)
         branch = _cond_branch_of(source, self.forward)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 
 from . import errors
-from .ops.while_loop import frame_of
+from .ops.while_loop import ENTER_TYPES, frame_of
 
 __all__ = ["LoopRunner", "frame_of", "group_loops"]
 
@@ -108,12 +108,13 @@ class LoopRunner:
 
     def __init__(self, frame, members, depth, out_slots, slots):
         own_enters = [(op, entry) for op, entry, chain in members
-                      if op.type == "Enter" and len(chain) == depth + 1]
+                      if op.type in ENTER_TYPES and len(chain) == depth + 1]
         self.enters = [entry for _, entry in own_enters if entry is not None]
         self.enter_slots = [out_slots[op][0] for op, _ in own_enters]
         self.loop_var_slots = [out_slots[op][0] for op, _ in own_enters
                                if not op.attrs.get("is_constant")]
-        rest = [m for m in members if not (m[0].type == "Enter" and len(m[2]) == depth + 1)]
+        rest = [m for m in members
+                if not (m[0].type in ENTER_TYPES and len(m[2]) == depth + 1)]
         self.body = _group(rest, depth + 1, out_slots, slots)
         self.loop_cond_slot = slots[frame.loop_cond._outputs[0]]
         body_ops = [op for op, _, _ in rest]

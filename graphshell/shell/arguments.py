@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import List, Tuple
 
 from .commands import CommandError
@@ -47,16 +49,59 @@ def top_level_pieces(text: str) -> List[str]:
 
 def _compiles(source: str) -> bool:
     try:
-        compile(source, "<argument>", "eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the chosen expression's warnings are shown later
+            compile(source, "<argument>", "eval")
         return True
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
 
 
+# Words that join operands into one expression ("a if b else c", "x not in y").
+_JOINING_WORDS = {"and", "or", "not", "in", "is", "if", "else", "for", "lambda", "async",
+                  "await", "yield", "from"}
+_LAST_WORD = re.compile(r"[A-Za-z_]\w*$")
+_FIRST_WORD = re.compile(r"^[A-Za-z_]\w*")
+
+
+def _ends_operand(piece: str) -> bool:
+    word = _LAST_WORD.search(piece)
+    if word is not None:
+        return word.group() not in _JOINING_WORDS
+    return piece[-1] in "0123456789)]}'\""
+
+
+def _starts_operand(piece: str, previous: str) -> bool:
+    word = _FIRST_WORD.match(piece)
+    if word is not None:
+        return word.group() not in _JOINING_WORDS
+    if piece[0] in "'\"":
+        return previous[-1] not in "'\""  # 'a' 'b' is one (concatenated) string
+    return piece[0].isdigit()
+
+
+def _segments(pieces: List[str]) -> List[List[str]]:
+    """Pieces grouped so no expression spans two groups: two operands side by side ('x y')
+    cannot be one expression, so they always end one group and start the next."""
+    segments = [[pieces[0]]] if pieces else []
+    for previous, piece in zip(pieces, pieces[1:]):
+        if _ends_operand(previous) and _starts_operand(piece, previous):
+            segments.append([piece])
+        else:
+            segments[-1].append(piece)
+    return segments
+
+
 def split_expressions(text: str) -> List[str]:
     """'tu ut' -> ['tu', 'ut']; 'a + b c' -> ['a + b', 'c']: the longest run of pieces that is
     a Python expression, then the next (wrap an expression in parentheses to be explicit)."""
-    pieces = top_level_pieces(text)
+    expressions = []
+    for segment in _segments(top_level_pieces(text)):
+        expressions.extend(_longest_first(segment))
+    return expressions
+
+
+def _longest_first(pieces: List[str]) -> List[str]:
     expressions = []
     while pieces:
         for end in range(len(pieces), 0, -1):

@@ -139,9 +139,9 @@ class Shell:
         if python_exec.mentions_tensorflow_import(source):
             self.emit("note", python_exec.TENSORFLOW_NOTE)
         try:
-            code = python_exec.compile_input(source, filename, line)
-            python_exec.run_code(code, self.namespace, self._on_output, self._on_value,
-                                 lambda text: self.emit("note", text))
+            note = lambda text: self.emit("note", text)  # noqa: E731
+            code = python_exec.compile_input(source, filename, line, note)
+            python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note)
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001 - every error becomes one line
@@ -171,6 +171,8 @@ class Shell:
             self._fail(ErrorInfo("CommandError", str(error), line, error))
         except KeyboardInterrupt:
             raise
+        except SystemExit:  # exit() inside an argument means what it means in Python
+            self._result.quit = True
         except Exception as error:  # noqa: BLE001 - a command's failure is one line, too
             self.last_traceback = "".join(traceback.format_exception(error))
             self._fail(ErrorInfo(type(error).__name__, python_exec.one_line_message(error), line,
@@ -179,7 +181,8 @@ class Shell:
     def evaluate(self, expression: str):
         """Evaluates a Python expression for a command, in the shell namespace."""
         try:
-            code = compile(expression, "<argument>", "eval")
+            code = python_exec.compile_quietly(expression, "<argument>", "eval",
+                                               lambda text: self.emit("note", text))
         except SyntaxError as error:
             raise commands.CommandError(f"not a Python expression: {expression!r} "
                                         f"({error.msg})") from None

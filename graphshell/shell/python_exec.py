@@ -75,13 +75,24 @@ class LineWriter(io.TextIOBase):
             self._pending = ""
 
 
-def compile_input(source: str, filename: str, first_line: int):
+def compile_input(source: str, filename: str, first_line: int, on_warning):
     """Compiles one statement in 'single' mode (expression values are displayed), keeping the
     line numbers of the original file."""
     padded = "\n" * (first_line - 1) + source
     if not source.endswith("\n"):
         padded += "\n"
-    return compile(padded, filename, "single", dont_inherit=True)
+    return compile_quietly(padded, filename, "single", on_warning)
+
+
+def compile_quietly(source: str, filename: str, mode: str, on_warning):
+    """compile(), with the warnings the compiler raises (SyntaxWarning: "is" with a literal...)
+    passed to `on_warning` as text instead of going to stderr."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = compile(source, filename, mode, dont_inherit=True)
+    for warning in caught:
+        on_warning(f"{warning.category.__name__}: {warning.message}")
+    return code
 
 
 def run_code(code, namespace, on_output, on_value, on_warning):
@@ -128,8 +139,11 @@ def error_info(error: BaseException, filename: str) -> ErrorInfo:
 
 
 def one_line_message(error: BaseException) -> str:
-    text = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
-    text = str(text)
+    try:
+        text = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
+        text = str(text)
+    except Exception:  # noqa: BLE001 - the user's exception class may not print
+        return f"{type(error).__name__} (its message could not be shown)"
     node = re.search(r"\[\[\{\{node ([^}]+)\}\}\]\]", text)
     text = re.sub(r"\s*\[\[\{\{node [^}]+\}\}\]\]", "", text)
     text = " ".join(text.split())

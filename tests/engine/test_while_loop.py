@@ -286,3 +286,17 @@ def test_gradient_of_a_value_inside_the_body_is_refused_clearly():
     tf.while_loop(lambda v: v < 10.0, body, [tf.constant(1.0)])
     with pytest.raises(ValueError, match="inside the while loop while"):
         tf.gradients(seen[0], tf.get_default_graph().get_operations()[0].outputs[0])
+
+
+def test_a_variable_updated_in_the_body_is_updated_once_per_iteration():
+    total = tf.Variable(0.0, name="total")
+
+    def body(i):
+        with tf.control_dependencies([tf.assign_add(total, tf.cast(i, tf.float32))]):
+            return i + 1
+    loop = tf.while_loop(lambda i: i < 5, body, [tf.constant(0)])
+    assert any(op.type == "RefEnter" for op in tf.get_default_graph().get_operations())
+    with tf.Session() as sess:
+        sess.run(total.initializer)
+        assert sess.run(loop) == 5
+        assert sess.run(total) == 0 + 1 + 2 + 3 + 4

@@ -26,6 +26,16 @@ def _identity_grad(op, *grads):
     return [grads[0]]
 
 
+def _same_as_input_ref(op):
+    x = op._inputs[0]
+    return [(x.dtype, x._shape)]
+
+
+ENTER_TYPES = ("Enter", "RefEnter")
+define("RefEnter", infer=_same_as_input_ref, kernel=lambda x: x, grad=_identity_grad,
+       ref_inputs=(0,))
+
+
 for _type in ("Enter", "Exit", "NextIteration"):
     define(_type, infer=_same_as_input_keeping_refs, kernel=lambda x: x, grad=_identity_grad)
 
@@ -64,7 +74,8 @@ class WhileContext:
         graph = tensor.graph
         with graph.control_dependencies(None):
             graph._control_flow_context = self.outer
-            entered = make_op("Enter", [tensor], None,
+            op_type = "RefEnter" if tensor.dtype.is_ref else "Enter"  # a variable stays one
+            entered = make_op(op_type, [tensor], None,
                               {"frame_name": self.name, "is_constant": is_constant,
                                "parallel_iterations": 10})._outputs[0]
         entered.op._control_flow_context = self
@@ -92,7 +103,7 @@ class WhileContext:
         self.values.update(op._outputs)
         if op.type != "Exit":
             op._graph.prevent_fetching(op)
-        if op.type != "Enter" and self._is_loop_invariant(op):
+        if op.type not in ENTER_TYPES and self._is_loop_invariant(op):
             pivot = self.pivot if self.pivot is not None else self.pivot_for_pred
             if pivot is not None and not any(c in self.ops for c in op._control_inputs):
                 op._control_inputs.append(pivot.op)
@@ -103,7 +114,7 @@ class WhileContext:
         pass, even the last one; tying it to the pivot makes it run once per iteration."""
         for tensor in op._inputs:
             source = tensor.op
-            if source.type != "Enter" or not source.attrs.get("is_constant"):
+            if source.type not in ENTER_TYPES or not source.attrs.get("is_constant"):
                 return False
         return True
 
