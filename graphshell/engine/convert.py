@@ -138,6 +138,10 @@ def _fit_shape(array, shape, verify_shape):
     size = int(np.prod(target, dtype=np.int64))
     if verify_shape and array.shape != target:
         raise TypeError(f"Expected Tensor's shape: {target}, got {array.shape}.")
+    if array.ndim == 0:  # a scalar fills any shape, including an empty one
+        result = np.array(np.full(target, array, dtype=array.dtype))
+        result.flags.writeable = False
+        return result
     if array.size > size:
         raise ValueError(f"Too many elements provided. Takes at most {size:d}, but got "
                          f"{array.size:d}.")

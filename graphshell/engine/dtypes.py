@@ -186,7 +186,8 @@ def as_dtype(type_value) -> DType:
         found = _BY_NUMPY.get(np_dtype)
         if found is not None:
             return found
-    raise TypeError(f"Cannot convert value {type_value!r} to a TensorFlow DType.")
+    raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow "
+                    "DType.")
 
 
 def type_name_for_messages(dtype: DType) -> str:

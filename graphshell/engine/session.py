@@ -45,8 +45,9 @@ class BaseSession:
         return self._graph.as_graph_def()
 
     @property
-    def sess_str(self) -> str:
-        return self._target
+    def sess_str(self) -> bytes:
+        target = self._target
+        return target.encode() if isinstance(target, str) else target
 
     @property
     def closed(self) -> bool:
@@ -171,9 +172,9 @@ def _check_constructor_arguments(target, graph, config) -> None:
     if not isinstance(target, (str, bytes)):
         hint = ""
         if isinstance(target, protos.ConfigProto):
-            hint = ' Did you do "Session(config)" instead of "Session(config=config)"?'
+            hint = '. Did you do "Session(config)" instead of "Session(config=config)"?'
         raise TypeError(f"Argument `target` must be a string, but got "
-                        f'"{type(target).__name__}".{hint}')
+                        f'"{type(target).__name__}"{hint}')
     if config is not None and not isinstance(config, protos.ConfigProto):
         raise TypeError(f"Argument `config` must be a tf.ConfigProto, but got "
                         f'"{type(config).__name__}"')

@@ -34,20 +34,26 @@ class DefaultStack(threading.local):
 
 
 class _Controller:
-    """One `with x.as_default():` block; may be entered again after it was left."""
+    """One `with x.as_default():` block; may be entered again after it was left. Leaving it
+    twice does nothing the second time, even when the first time failed on a nesting
+    violation (TF's generator-based blocks are spent either way)."""
 
-    __slots__ = ("_stack", "_default")
+    __slots__ = ("_stack", "_default", "_inside")
 
     def __init__(self, stack: DefaultStack, default):
         self._stack = stack
         self._default = default
+        self._inside = False
 
     def __enter__(self):
         self._stack.stack.append(self._default)
+        self._inside = True
         return self._default
 
     def __exit__(self, *exc_info):
-        self._stack.pop(self._default)
+        if self._inside:
+            self._inside = False
+            self._stack.pop(self._default)
         return False
 
 

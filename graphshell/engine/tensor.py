@@ -65,9 +65,11 @@ class Tensor:
         """Refines the static shape; an incompatible shape is a ValueError."""
         raw = shapes.as_raw_shape(shape)
         if not shapes.shapes_compatible(self._shape, raw):
-            raise ValueError(
-                f"Tensor's shape {shapes.shape_str(self._shape)} is not compatible with supplied "
-                f"shape {shapes.shape_str(raw)}")
+            from .ops.rules import ShapeError, merge_all_same
+            try:
+                merge_all_same([self._shape, raw])
+            except ShapeError as clash:  # TF's words: "Dimension 0 in both shapes must be..."
+                raise ValueError(str(clash)) from None
         self._shape = shapes.merge_shapes(self._shape, raw)
 
     def _shape_tuple(self):

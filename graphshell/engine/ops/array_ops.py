@@ -103,9 +103,11 @@ def _reshaped(source, wanted):
     if -1 in wanted:
         if count is None:
             return tuple(None if d == -1 else d for d in wanted)
-        if known == 0 or count % known:
-            raise ShapeError(f"Cannot reshape a tensor with {count} elements to shape "
-                             f"{shape_list_str(tuple(wanted))} ({known} elements)")
+        if known == 0:
+            raise ShapeError("Reshape cannot infer the missing input size for an empty tensor "
+                             "unless all specified input sizes are non-zero")
+        if count % known:
+            raise ShapeError(f"Dimension size must be evenly divisible by {known} but is {count}")
         return tuple(count // known if d == -1 else d for d in wanted)
     if count is not None and count != known:
         raise ShapeError(f"Cannot reshape a tensor with {count} elements to shape "

@@ -24,7 +24,7 @@ def _log_softmax(x):
 
 def _infer_last_axis(op):
     x = op._inputs[0]
-    rules.check_dtype(op, x, rules.FLOATS, "logits")
+    rules.check_dtype(op, x, rules.FLOATS, "logits", words="float16, bfloat16, float32, float64")
     if x._shape is not None and len(x._shape) < 1:
         raise ShapeError("Shape must be at least rank 1 but is rank 0")
     return rules.same_as_input(op)

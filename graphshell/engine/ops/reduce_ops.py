@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..build import OpScope, make_tensor
 from ..convert import constant, convert_to_tensor
 from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
@@ -34,6 +34,10 @@ def _infer_reduction(op):
     x = op._inputs[0]
     keep = op.attrs["keep_dims"]
     axes = _static_axes(op)
+    if op.type in ("All", "Any"):
+        rules.check_exact_dtype(op, x, dtypes.bool_, "input")
+    else:
+        rules.check_dtype(op, x, rules.NUMBERS, "input")
     dtype = x.dtype.base_dtype if op.type not in ("All", "Any") else dtypes.bool_
     if axes is None:
         rank_known = x._shape is not None and keep
@@ -65,8 +69,16 @@ define("ReducedShape", infer=lambda op: [(dtypes.int32, op._inputs[0]._shape)],
 
 
 # -- kernels ------------------------------------------------------------------------------------------
-def _axes_of(axes):
-    return tuple(int(a) for a in np.ravel(axes))
+def _axes_of(axes, x):
+    """The reduction axes as ints, checked against the input's rank (TF's run-time error)."""
+    rank = np.ndim(x)
+    found = tuple(int(a) for a in np.ravel(axes))
+    for axis in found:
+        if not -max(rank, 1) <= axis < max(rank, 1):
+            raise errors.InvalidArgumentError(
+                None, None, f"Invalid reduction dimension ({axis} for input with {rank} "
+                            "dimension(s)")
+    return found
 
 
 def _reduction_kernel(numpy_function, **extra):
@@ -76,7 +88,7 @@ def _reduction_kernel(numpy_function, **extra):
         typed = {"dtype": np_type} if numpy_function in (np.sum, np.prod) else {}
 
         def run(x, axes):
-            return numpy_function(x, axis=_axes_of(axes), keepdims=keep, **typed, **extra)
+            return numpy_function(x, axis=_axes_of(axes, x), keepdims=keep, **typed, **extra)
         return run
     return make
 
@@ -90,7 +102,7 @@ def _extreme_kernel(numpy_function, lowest):
             (info.min if lowest else info.max)
 
         def run(x, axes):
-            return numpy_function(x, axis=_axes_of(axes), keepdims=keep, initial=start)
+            return numpy_function(x, axis=_axes_of(axes, x), keepdims=keep, initial=start)
         return run
     return make
 
@@ -101,7 +113,7 @@ def _mean_kernel(op, runtime):
     integer = np.dtype(np_type).kind in "iu"
 
     def run(x, axes):
-        axes = _axes_of(axes)
+        axes = _axes_of(axes, x)
         if not integer:
             return np.mean(x, axis=axes, keepdims=keep, dtype=np_type)
         total = np.sum(x, axis=axes, keepdims=keep, dtype=np_type)

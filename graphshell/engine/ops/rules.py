@@ -32,13 +32,25 @@ def broadcast_shapes(a, b):
     return tuple(reversed(result))
 
 
-def check_dtype(op, tensor, allowed, arg="x") -> None:
+# TF's lists name bfloat16 too, which graphshell has no tensors of
+_ALLOWED_WORDS = {FLOATS_AND_COMPLEX: "bfloat16, float16, float32, float64, complex64, complex128"}
+
+
+def check_dtype(op, tensor, allowed, arg="x", words=None) -> None:
     """TF's build-time TypeError for a dtype an op does not support."""
     dtype = tensor.dtype.base_dtype
     if dtype not in allowed:
-        names = ", ".join(d.name for d in allowed)
+        names = words or _ALLOWED_WORDS.get(allowed) or ", ".join(d.name for d in allowed)
         raise TypeError(f"Value passed to parameter '{arg}' has DataType {dtype.name} not in list "
                         f"of allowed values: {names}")
+
+
+def check_exact_dtype(op, tensor, expected, arg="x") -> None:
+    """TF's build-time TypeError for an input that must have exactly one dtype."""
+    dtype = tensor.dtype.base_dtype
+    if dtype is not expected:
+        raise TypeError(f"Input '{arg}' of '{op.type}' Op has type {dtype.name} that does not "
+                        f"match expected type of {expected.name}.")
 
 
 def same_as_input(op):

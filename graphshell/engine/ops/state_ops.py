@@ -12,8 +12,9 @@ import numpy as np
 from .. import dtypes, errors
 from ..build import OpScope, make_tensor
 from ..convert import convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..shapes import shape_list_str, shapes_compatible
+from ..registry import NOT_DIFFERENTIABLE, define
+from ..shapes import shapes_compatible
+from . import rules
 
 
 def _infer_variable(op):
@@ -42,10 +43,7 @@ def _infer_assign(op):
     shape = ref._shape
     if op.attrs.get("validate_shape", True):
         if not shapes_compatible(ref._shape, value._shape):
-            raise ShapeError(f"Shapes must be equal rank, but are {len(ref._shape)} and "
-                             f"{len(value._shape)}" if len(ref._shape) != len(value._shape) else
-                             f"Dimension 0 in both shapes must be equal. Shapes are "
-                             f"{shape_list_str(ref._shape)} and {shape_list_str(value._shape)}.")
+            rules.merge_all_same([ref._shape, value._shape])  # raises TF's words
     else:
         shape = value._shape
     return [(ref.dtype, shape)]

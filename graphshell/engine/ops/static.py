@@ -38,6 +38,11 @@ def static_shape_value(tensor):
     value = static_value(tensor)
     if value is not None:
         return tuple(int(d) for d in np.ravel(value))
+    source = tensor.op
+    while source.type == "Identity":
+        source = source._inputs[0].op
+    if source.type == "Shape":  # TF's constant_value_as_shape: the known dims of the input
+        return source._inputs[0]._shape
     if tensor._shape is not None and len(tensor._shape) == 1 and tensor._shape[0] is not None:
         return (None,) * tensor._shape[0]
     return None
