@@ -7,6 +7,7 @@ step does no graph work at all. Nothing here recurses over the graph.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from time import perf_counter_ns
 
@@ -32,6 +33,8 @@ class Plan:
         self.targets = tuple(targets)
         self.ops, used_feeds = needed_ops(self.fetches, self.targets, fed)
         self.fed = used_feeds
+        self.string_feeds = [i for i, t in enumerate(used_feeds)
+                             if t.dtype.base_dtype.name == "string"]  # fed text becomes bytes
         self.position = {op: i for i, op in enumerate(self.ops)}
         # TF numbers its _retval nodes by the fetched tensors' names, not their order
         by_name = sorted(self.fetches, key=lambda t: t.name)
@@ -292,6 +295,9 @@ def fetch_result(value):
     return value
 
 
+_BROADCAST_CLASH = re.compile(r"could not be broadcast together with shapes \(([\d,]*)\) \(([\d,]*)\)")
+
+
 def op_error(error: BaseException, op):
     """Turns what a kernel raised into TF's error for `op`; Ctrl-C passes through unchanged."""
     if op is None or isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
@@ -306,6 +312,11 @@ def op_error(error: BaseException, op):
     if isinstance(error, MemoryError):
         return errors.ResourceExhaustedError(
             None, op, f"OOM when running {op.type} op '{op.name}': {error}{where}")
+    clash = _BROADCAST_CLASH.search(str(error))
+    if clash:  # numpy's broadcasting failure, in TF's words
+        shapes = ["[" + ",".join(d for d in s.split(",") if d) + "]" for s in clash.groups()]
+        return errors.InvalidArgumentError(
+            None, op, f"Incompatible shapes: {shapes[0]} vs. {shapes[1]}{where}")
     return errors.InvalidArgumentError(
         None, op, f"{op.type} op '{op.name}' failed: {error}{where}")
 

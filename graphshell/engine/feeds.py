@@ -14,6 +14,9 @@ def resolve_feeds(graph, feed_dict):
     feeds = {}
     if not feed_dict:
         return feeds
+    if not hasattr(feed_dict, "items"):
+        raise TypeError(f"feed_dict must be a dictionary mapping tensors to values, not a "
+                        f"{type(feed_dict).__name__}: write {{tensor: value}}.")
     for key, value in _flatten_items(feed_dict):
         tensor = _feed_tensor(graph, key)
         feeds[tensor] = _feed_value(graph, tensor, key, value)
@@ -64,10 +67,8 @@ def _feed_value(graph, tensor: Tensor, key, value):
 
 
 def _check_int_precision(value: int, dtype) -> None:
-    if dtype is dtypes.string:
-        return
     try:
-        same = dtype.as_numpy_dtype(value) == value
+        same = dtype is not dtypes.string and dtype.as_numpy_dtype(value) == value
     except (OverflowError, ValueError):
         same = False
     if not same:
@@ -75,6 +76,15 @@ def _check_int_precision(value: int, dtype) -> None:
             f"Type of feed value {value} with type {type(value)} is not compatible with Tensor "
             f"type {dtype.as_numpy_dtype}. Try explicitly setting the type of the feed tensor to "
             "a larger type (e.g. int64).")
+
+
+def as_graph_strings(array):
+    """A fed string array as the graph sees it: text encoded as UTF-8 bytes (fetching the fed
+    tensor itself still returns the value as fed, as in TF)."""
+    encoded = np.empty(np.shape(array), dtype=object)
+    for index, item in np.ndenumerate(array):
+        encoded[index] = item.encode() if isinstance(item, str) else item
+    return encoded
 
 
 def _as_feed_array(value, dtype):

@@ -58,7 +58,10 @@ class Operation:
         try:
             return self.attrs[name]
         except KeyError:
-            raise ValueError(f"Operation {self.name!r} has no attr named '{name}'.") from None
+            pass
+        if name == "T" and self._inputs:  # the element type most ops are typed by
+            return self._inputs[0].dtype.base_dtype
+        raise ValueError(f"Operation {self.name!r} has no attr named '{name}'.")
 
     def _set_attr(self, name, value) -> None:
         self.attrs[name] = value

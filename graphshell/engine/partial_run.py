@@ -29,7 +29,7 @@ class PartialRun:
         for tensor in feeds:
             if tensor not in self._allowed_feeds:
                 raise errors.InvalidArgumentError(
-                    None, None, f"Feed {tensor.name} was not specified in partial_run_setup.")
+                    None, None, f"The feed {tensor.name} was not specified in partial_run_setup.")
         self._known.update(feeds)
         handler = FetchHandler(session.graph, fetches, self._known)
         if handler.targets:
@@ -38,7 +38,7 @@ class PartialRun:
         for tensor in handler.tensors:
             if tensor not in self._pending and tensor not in self._known:
                 raise errors.InvalidArgumentError(
-                    None, None, f"Fetch {tensor.name} was not specified in partial_run_setup.")
+                    None, None, f"The fetch {tensor.name} was not specified in partial_run_setup.")
         values, step = [], None
         if handler.tensors:
             values, step = session._step(handler, self._known, fetches, feed_dict,

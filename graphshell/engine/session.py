@@ -9,7 +9,7 @@ import warnings
 
 from . import errors, protos, stacks, steps
 from .executor import Plan, StepFailure, execute
-from .feeds import resolve_feeds
+from .feeds import as_graph_strings, resolve_feeds
 from .fetches import FetchHandler
 from .graph import Graph
 from .runtime import Runtime
@@ -116,7 +116,7 @@ class BaseSession:
                       fed_tensors=fed, fed_fetches=handler.fed_fetches)
         try:
             timed = run_metadata is not None and protos.wants_trace(options)
-            values, stamps, slots, counts = execute(plan, [feeds[t] for t in plan.fed], timed,
+            values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds), timed,
                                                     keep_step_values)
         except StepFailure as failure:
             step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
@@ -165,7 +165,17 @@ class BaseSession:
         return PartialRun(self, fetches, feeds or [])
 
     def partial_run(self, handle, fetches, feed_dict=None):
+        if not hasattr(handle, "run"):
+            raise errors.InvalidArgumentError(
+                None, None, "Must run 'setup' before performing partial runs!")
         return handle.run(fetches, feed_dict)
+
+
+def _feed_values(plan, feeds):
+    values = [feeds[t] for t in plan.fed]
+    for i in plan.string_feeds:
+        values[i] = as_graph_strings(values[i])
+    return values
 
 
 def _check_constructor_arguments(target, graph, config) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..build import OpScope, make_op, make_tensor
 from ..convert import constant, convert_n_to_tensor, convert_to_tensor
 from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..shapes import as_raw_shape, is_fully_defined, num_elements, shape_list_str
+from ..shapes import as_raw_shape, is_fully_defined, num_elements, shape_list_str, shape_str
 from . import rules
 from .static import static_value
 
@@ -149,7 +149,12 @@ def _shape_tensor(value, name):
                  for d in value]
     elif hasattr(value, "as_list"):
         value = [-1 if d is None else d for d in value.as_list()]
-    return convert_to_tensor(value, dtype=dtypes.int32, name=name)
+    tensor = convert_to_tensor(value, preferred_dtype=dtypes.int32, name=name)
+    if tensor.dtype.base_dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"Value passed to parameter '{name}' has DataType "
+                        f"{tensor.dtype.base_dtype.name} not in list of allowed values: int32, "
+                        "int64")
+    return tensor
 
 
 # -- transpose ---------------------------------------------------------------------------------------
@@ -279,7 +284,7 @@ def unstack(value, num=None, axis=0, name="unstack"):
         if num is None:
             if value._shape is None or value._shape[axis] is None:
                 raise ValueError(f"Cannot infer argument `num` from shape "
-                                 f"{shape_list_str(value._shape)}")
+                                 f"{shape_str(value._shape)}")
             num = value._shape[axis]
         return make_op("Unpack", [value], scope, {"num": num, "axis": axis}).outputs
 
@@ -311,7 +316,18 @@ def _infer_squeeze(op):
 
 def _squeeze_kernel(op, runtime):
     axes = tuple(op.attrs["squeeze_dims"]) or None
-    return lambda x: np.squeeze(x, axis=axes)
+
+    def squeeze(x):
+        try:
+            return np.squeeze(x, axis=axes)
+        except ValueError:
+            for axis in axes:
+                if np.shape(x)[axis] != 1:
+                    raise errors.InvalidArgumentError(
+                        None, None, f"Can not squeeze dim[{axis}], expected a dimension of 1, "
+                                    f"got {np.shape(x)[axis]}") from None
+            raise
+    return squeeze
 
 
 def _reshape_back_grad(op, g):

@@ -28,9 +28,13 @@ def _gather_kernel(params, indices, axis):
     params = np.asarray(params)
     axis = int(axis)
     limit = params.shape[axis]
-    if np.any((indices < 0) | (indices >= limit)):
-        bad = np.asarray(indices)[(indices < 0) | (indices >= limit)].ravel()[0]
-        raise errors.InvalidArgumentError(None, None, f"indices = {bad} is not in [0, {limit})")
+    outside = (indices < 0) | (indices >= limit)
+    if np.any(outside):
+        flat = np.ravel(outside)
+        first = int(np.argmax(flat))
+        where = "" if np.ndim(indices) == 0 else f"[{first}]"
+        raise errors.InvalidArgumentError(
+            None, None, f"indices{where} = {np.ravel(indices)[first]} is not in [0, {limit})")
     return np.take(params, indices, axis=axis)
 
 
@@ -132,6 +136,8 @@ def tile(input, multiples, name=None):  # noqa: A002 - TF's name
 # -- one_hot -------------------------------------------------------------------------------------------
 def _infer_one_hot(op):
     indices, depth, on_value, _ = op._inputs
+    rules.check_dtype(op, indices, (dtypes.uint8, dtypes.int8, dtypes.int32, dtypes.int64),
+                      "indices")
     size = static_value(depth)
     size = None if size is None else int(size)
     if indices._shape is None:

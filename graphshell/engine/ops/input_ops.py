@@ -20,7 +20,8 @@ _SMALL_CONSTANT = 1000  # zeros/ones below this many elements become a Const, as
 def _unfed_placeholder_kernel(op, runtime):
     dtype_word = dtypes.type_name_for_messages(op.attrs["dtype"])
     shape = op.attrs["shape"]
-    shape_text = "" if shape is None else f" and shape {shape_list_str(shape)}"
+    # TF leaves the shape out for unknown rank and for scalars
+    shape_text = "" if not shape else f" and shape {shape_list_str(shape)}"
 
     def unfed():
         raise errors.InvalidArgumentError(
@@ -35,7 +36,10 @@ define("Placeholder", infer=lambda op: [(op.attrs["dtype"], op.attrs["shape"])],
 
 def placeholder(dtype, shape=None, name=None):
     """A tensor whose value must be fed at each step that needs it."""
-    dtype = dtypes.as_dtype(dtype).base_dtype
+    try:
+        dtype = dtypes.as_dtype(dtype).base_dtype
+    except TypeError:
+        raise TypeError(f"Expected DataType for argument 'dtype' not {dtype!r}.") from None
     from ..stacks import get_default_graph
     graph = get_default_graph()
     attrs = {"dtype": dtype, "shape": as_raw_shape(shape)}
@@ -162,17 +166,28 @@ def _infer_range(op):
     dtype = op._inputs[0].dtype.base_dtype
     if start is None or limit is None or delta is None:
         return [(dtype, (None,))]
-    if delta == 0:
-        raise ShapeError("Requires delta != 0")
+    _check_range(start, limit, delta, ShapeError)
     return [(dtype, (max(0, int(np.ceil((limit - start) / delta))),))]
+
+
+def _check_range(start, limit, delta, error_class) -> None:
+    """TF's rules: a zero step never ends, and the step must point from start to limit."""
+    def fail(message):
+        raise error_class(message) if error_class is ShapeError else \
+            error_class(None, None, message)
+    if delta == 0:
+        fail(f"Requires delta != 0: {delta}")
+    if delta > 0 and start > limit:
+        fail(f"Requires start <= limit when delta > 0: {start}/{limit}")
+    if delta < 0 and start < limit:
+        fail(f"Requires start >= limit when delta < 0: {start}/{limit}")
 
 
 def _range_kernel(op, runtime):
     np_type = op._inputs[0].dtype.base_dtype.as_numpy_dtype
 
     def run(start, limit, delta):
-        if delta == 0:
-            raise errors.InvalidArgumentError(None, None, "Requires delta != 0: 0")
+        _check_range(start, limit, delta, errors.InvalidArgumentError)
         return np.arange(start, limit, delta, dtype=np_type)
     return run
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import errors
 from ..build import OpScope, make_tensor
 from ..convert import convert_same_type
 from ..registry import ShapeError, define
@@ -39,8 +40,18 @@ def _matmul_kernel(op, runtime):
     ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
 
     def run(a, b):
-        return np.matmul(np.swapaxes(a, -1, -2) if ta else a, np.swapaxes(b, -1, -2) if tb else b)
+        try:
+            return np.matmul(np.swapaxes(a, -1, -2) if ta else a,
+                             np.swapaxes(b, -1, -2) if tb else b)
+        except ValueError:
+            raise errors.InvalidArgumentError(
+                None, None, f"Matrix size-incompatible: In[0]: {_dims(a)}, In[1]: {_dims(b)}"
+            ) from None
     return run
+
+
+def _dims(value) -> str:
+    return "[" + ",".join(str(d) for d in np.shape(value)) + "]"
 
 
 def _product_grads(op, g):

@@ -51,7 +51,7 @@ define("RealDiv", infer=_arithmetic, kernel=np.true_divide,
            g * realdiv(realdiv(-op._inputs[0], op._inputs[1]), op._inputs[1])))
 define("FloorDiv", infer=_arithmetic, kernel=_integer_safe(np.floor_divide, "division"),
        grad=NOT_DIFFERENTIABLE)
-define("FloorMod", infer=_arithmetic, kernel=_integer_safe(np.mod, "modulo"),
+define("FloorMod", infer=_arithmetic, kernel=_integer_safe(np.mod, "division"),
        grad=lambda op, g: binary_grads(
            op, g, -g * unary_ops.floor(op._inputs[0] / op._inputs[1])))
 define("Maximum", infer=_arithmetic, kernel=np.maximum,
@@ -120,8 +120,8 @@ define("AddN", infer=_infer_add_n, kernel=_add_n_kernel, grad=lambda op, g: [g] 
 def add_n(inputs, name=None):
     """Sums a list of tensors of one shape and dtype."""
     if not inputs or not isinstance(inputs, (list, tuple)):
-        raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the "
-                         "same dtype and shape")
+        raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with "
+                         "the same dtype and shape.")
     with OpScope(name, "AddN", inputs) as scope:
         tensors = convert_n_to_tensor(inputs)
         if len(tensors) == 1:

@@ -115,6 +115,9 @@ def _mean_kernel(op, runtime):
     def run(x, axes):
         axes = _axes_of(axes, x)
         if not integer:
+            if np.size(x) == 0:  # nan, as in TF, without numpy's "Mean of empty slice" warning
+                total = np.sum(x, axis=axes, keepdims=keep, dtype=np_type)
+                return np.full(np.shape(total), np.nan, dtype=np_type)[()]
             return np.mean(x, axis=axes, keepdims=keep, dtype=np_type)
         total = np.sum(x, axis=axes, keepdims=keep, dtype=np_type)
         count = max(1, int(np.prod([np.shape(x)[a] for a in axes])))

@@ -42,9 +42,34 @@ def _concat_grad(op, g):
     return split(g, sizes, axis=axis) + [None]
 
 
-define("ConcatV2", infer=_infer_concat,
-       kernel=lambda *values: np.concatenate(values[:-1], axis=int(values[-1])),
-       grad=_concat_grad)
+def _concat_kernel(*values):
+    parts, axis = values[:-1], int(values[-1])
+    try:
+        return np.concatenate(parts, axis=axis)
+    except ValueError:
+        raise errors.InvalidArgumentError(None, None, _concat_clash(parts, axis)) from None
+
+
+def _concat_clash(parts, axis) -> str:
+    """TF's words for parts whose other dimensions differ."""
+    first = np.shape(parts[0])
+    for k, part in enumerate(parts[1:], 1):
+        shape = np.shape(part)
+        if len(shape) != len(first):
+            return (f"ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                    f"{_dims(first)} vs. shape[{k}] = {_dims(shape)}")
+        for d, (a, b) in enumerate(zip(first, shape)):
+            if d != axis % len(first) and a != b:
+                return (f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
+                        f"{_dims(first)} vs. shape[{k}] = {_dims(shape)}")
+    return f"ConcatOp : cannot concatenate along axis {axis}"
+
+
+def _dims(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+define("ConcatV2", infer=_infer_concat, kernel=_concat_kernel, grad=_concat_grad)
 
 
 def concat(values, axis, name="concat"):
@@ -116,6 +141,15 @@ def _infer_slice(op):
 
 
 def _slice_kernel(x, begin, size):
+    shape = np.shape(x)
+    for i, (b, s, d) in enumerate(zip(begin, size, shape)):
+        b, s = int(b), int(s)
+        if not 0 <= b <= d:
+            raise errors.InvalidArgumentError(None, None,
+                                              f"Expected begin[{i}] in [0, {d}], but got {b}")
+        if s != -1 and not 0 <= s <= d - b:
+            raise errors.InvalidArgumentError(None, None,
+                                              f"Expected size[{i}] in [0, {d - b}], but got {s}")
     index = tuple(builtins.slice(int(b), None if int(s) == -1 else int(b) + int(s))
                   for b, s in zip(begin, size))
     return np.asarray(x)[index]
@@ -229,20 +263,39 @@ def _static_index(op, offset):
 
 def _infer_strided_slice(op):
     x = op._inputs[0]
+    index = _static_index(op, 1)
     try:
-        return [(x.dtype.base_dtype, _sliced_shape(x._shape, _static_index(op, 1)))]
+        return [(x.dtype.base_dtype, _sliced_shape(x._shape, index))]
     except IndexError as error:
-        raise ShapeError(str(error)) from None
+        raise ShapeError(_out_of_bounds(x._shape, index) or str(error)) from None
+
+
+def _out_of_bounds(shape, index):
+    """TF's words for an integer index outside its dimension, or None."""
+    if shape is None or index is None or Ellipsis in index:
+        return None
+    dimension = 0
+    for item in index:
+        if item is None:
+            continue
+        size = shape[dimension] if dimension < len(shape) else None
+        if isinstance(item, int) and size is not None and not -size <= item < size:
+            return f"slice index {item} of dimension {dimension} out of bounds."
+        dimension += 1
+    return None
 
 
 def _strided_slice_kernel(op, runtime):
     attrs = op.attrs
 
     def run(x, begin, end, strides):
+        index = _index_of(attrs, begin, end, strides)
         try:
-            result = np.asarray(x)[_index_of(attrs, begin, end, strides)]
+            result = np.asarray(x)[index]
         except IndexError as error:
-            raise errors.InvalidArgumentError(None, None, f"slice index out of bounds: {error}")
+            raise errors.InvalidArgumentError(
+                None, None, _out_of_bounds(np.shape(x), index) or f"slice index out of bounds: "
+                                                                    f"{error}") from None
         return result[()] if result.ndim == 0 else result
     return run
 
