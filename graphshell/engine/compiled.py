@@ -13,7 +13,7 @@ import itertools
 
 import numpy as np
 
-from .dtypes import bool_, string
+from .dtypes import bool_, float32, string
 from .ops.math_ops import _add_n_kernel
 
 _COMPILED_FILES = itertools.count(1)
@@ -52,8 +52,9 @@ def _unpack(targets):
     return ", ".join(targets) + ("," if len(targets) == 1 else "")
 
 
-def _as_operator(op, kernel, args):
-    """The op as an operator expression, when that computes exactly what its kernel does."""
+def _inline(op, kernel, args, name_of):
+    """The op as an expression that computes exactly what its kernel does, without calling it
+    (operators, TF-ordered sums, libm calls for float32 scalars), or None."""
     if not all(t.dtype.base_dtype not in (bool_, string) for t in op._inputs):
         return None
     try:
@@ -63,9 +64,24 @@ def _as_operator(op, kernel, args):
             return f"{_UNARY_OPERATORS[kernel]}{args[0]}"
     except TypeError:  # an unhashable kernel (a bound method, say) is never an operator
         return None
-    if kernel is _add_n_kernel and len(args) <= _LONGEST_INLINE_SUM:
-        return " + ".join(args)
+    if kernel is _add_n_kernel:
+        return _tf_ordered_sum(args)
+    c_scalar = getattr(kernel, "c_scalar", None)
+    output = op._outputs[0] if op._outputs else None
+    if c_scalar is not None and output._shape == () and output.dtype.base_dtype is float32:
+        return f"{name_of(np.float32)}({name_of(c_scalar)}({args[0]}))"
     return None
+
+
+def _tf_ordered_sum(args) -> str:
+    """AddN's kernel order as one expression: the head left to right, then blocks of 8."""
+    if len(args) <= _LONGEST_INLINE_SUM:
+        return " + ".join(args)
+    head = {0: 8, 1: 9}.get(len(args) % 8, len(args) % 8)
+    total = " + ".join(args[:head])
+    for start in range(head, len(args), 8):
+        total = f"({total}) + ({' + '.join(args[start:start + 8])})"
+    return total
 
 
 def _generate(plan, kernels, keep_values):
@@ -88,6 +104,7 @@ def _generate(plan, kernels, keep_values):
     for slot, _ in enumerate(plan.template):
         if plan.template[slot] is not None:
             bind(f"x{slot}", plan.template[slot])  # inlined constants
+
     def target(slot):
         return f"x{slot} = values[{slot}]" if keep_values else f"x{slot}"
 
@@ -97,7 +114,7 @@ def _generate(plan, kernels, keep_values):
         _, ins, out, position = entry
         args = [f"x{slot}.get()" if i in ref_positions else f"x{slot}"
                 for i, slot in enumerate(ins)]
-        call = (_as_operator(plan.ops[position - 1], kernel, args)
+        call = (_inline(plan.ops[position - 1], kernel, args, kernel_name)
                 or f"{kernel_name(kernel)}({', '.join(args)})")
         if out.__class__ is int:
             statement = f"{target(out)} = {call}"

@@ -51,4 +51,5 @@ def float32_function(c_name: str, numpy_function):
             result = np.array([scalar(v) for v in x.ravel().tolist()], dtype=f32)
             return result.reshape(x.shape)[()] if x.ndim == 0 else result.reshape(x.shape)
         return numpy_function(x)
+    kernel.c_scalar = scalar  # compiled plans call it directly for float32 scalars
     return kernel
