@@ -78,10 +78,9 @@ def _tf_ordered_sum(args) -> str:
     if len(args) <= _LONGEST_INLINE_SUM:
         return " + ".join(args)
     head = {0: 8, 1: 9}.get(len(args) % 8, len(args) % 8)
-    total = " + ".join(args[:head])
-    for start in range(head, len(args), 8):
-        total = f"({total}) + ({' + '.join(args[start:start + 8])})"
-    return total
+    blocks = [args[:head]] + [args[start:start + 8] for start in range(head, len(args), 8)]
+    # `+` groups to the left: (head) + (block 1) + (block 2) adds the blocks in turn
+    return " + ".join(f"({' + '.join(block)})" for block in blocks)
 
 
 def _generate(plan, kernels, keep_values):

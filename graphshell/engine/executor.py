@@ -162,7 +162,7 @@ def execute(plan: Plan, feed_values, timed: bool = False, keep_values: bool = Fa
     `keep_values`."""
     if not (timed or plan.tracks_dead):
         plan.runs += 1
-        if plan.runs > COMPILE_AFTER_RUNS:
+        if plan.runs > COMPILE_AFTER_RUNS and _compiled(plan, keep_values) is not None:
             return _execute_compiled(plan, feed_values, keep_values)
     values = plan.template.copy()
     for slot, value in zip(plan.feed_slots, feed_values):
@@ -185,10 +185,19 @@ def execute(plan: Plan, feed_values, timed: bool = False, keep_values: bool = Fa
     return fetched, stamps, values, counts
 
 
+def _compiled(plan, keep_values):
+    """The plan's compiled form, made on first use; None if Python cannot compile it (the
+    plan then stays on the interpreter)."""
+    if keep_values not in plan.compiled:
+        try:
+            plan.compiled[keep_values] = CompiledPlan(plan, plan.kernels, keep_values)
+        except (SyntaxError, RecursionError, MemoryError, ValueError):
+            plan.compiled[keep_values] = None
+    return plan.compiled[keep_values]
+
+
 def _execute_compiled(plan, feed_values, keep_values):
-    compiled = plan.compiled.get(keep_values)
-    if compiled is None:
-        compiled = plan.compiled[keep_values] = CompiledPlan(plan, plan.kernels, keep_values)
+    compiled = plan.compiled[keep_values]
     values = plan.template.copy() if keep_values else None
     start = perf_counter_ns()
     try:

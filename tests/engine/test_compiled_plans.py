@@ -151,3 +151,13 @@ def test_kept_values_of_compiled_steps_match_the_interpreter(monkeypatch):
     for tensor in [x, parts[0], parts[2], y]:
         np.testing.assert_array_equal(first.value_of(tensor), last.value_of(tensor))
     assert last.executed_names == first.executed_names
+
+
+def test_a_plan_python_cannot_compile_stays_on_the_interpreter(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise SyntaxError("too many nested parentheses")
+    monkeypatch.setattr(executor, "CompiledPlan", refuse)
+    y = tf.add_n([tf.constant(float(i)) for i in range(30)])
+    sess = tf.Session()
+    assert [sess.run(y) for _ in range(executor.COMPILE_AFTER_RUNS + 3)] == [435.0] * 5
+    assert plan_of(sess).compiled == {False: None}
