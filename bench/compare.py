@@ -22,10 +22,7 @@ import time
 import numpy as np
 
 HERE = pathlib.Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
 
-import numpy_limit  # noqa: E402
-import workloads  # noqa: E402
 
 SEED_ROWS = [  # (figure, key, goal as graphshell / TensorFlow)
     ("whole process, start to printed result", "process_ms", 0.1),
@@ -45,11 +42,12 @@ def child(python: str, *args: str) -> str:
 
 
 def engine_figures(python: str, engine: str, workload: str, runs: int) -> dict:
-    """Medians over `runs` child processes of one engine's figures for one workload."""
+    """Medians over `runs` child processes of one engine's figures for one workload (numpy:
+    the steady step of the same computation in plain numpy)."""
     samples = [json.loads(child(python, "--engine", engine, "--workload", workload)
                           .strip().splitlines()[-1]) for _ in range(runs)]
     figures = {key: statistics.median(s[key] for s in samples) for key in samples[0]}
-    if workload == "seed":
+    if workload == "seed" and engine != "numpy":
         figures["process_ms"] = statistics.median(
             _process_ms(python, engine) for _ in range(runs))
     return figures
@@ -59,26 +57,6 @@ def _process_ms(python: str, engine: str) -> float:
     start = time.perf_counter()
     child(python, "--engine", engine, "--quick")
     return 1e3 * (time.perf_counter() - start)
-
-
-def numpy_seed_ms(repeats: int = 200) -> float:
-    step = numpy_limit.seed_function()
-    return _median_ms(step, repeats)
-
-
-def numpy_mlp_ms(repeats: int = 20) -> float:
-    x, y, weights = workloads.mlp_arrays(np)
-    return _median_ms(lambda: numpy_limit.mlp_step(x, y, weights), repeats)
-
-
-def _median_ms(function, repeats: int) -> float:
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
 
 
 def tensorflow_python(requested):
@@ -138,14 +116,15 @@ def main(argv=None) -> int:
     for workload in ("seed", "mlp"):
         gs = engine_figures(sys.executable, "graphshell", workload, args.runs)
         tf = engine_figures(tf_python, "tensorflow", workload, args.runs) if tf_python else None
-        results[workload] = (gs, tf)
+        numpy_ms = engine_figures(sys.executable, "numpy", workload, args.runs)["steady_ms"]
+        results[workload] = (gs, tf, numpy_ms)
     print(f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}; "
           f"medians of {args.runs} processes"
           + ("" if tf_python else "; TensorFlow not found (--tf-python)"))
     print()
-    print(seed_table(*results["seed"], numpy_seed_ms(), args.markdown))
+    print(seed_table(*results["seed"], args.markdown))
     print()
-    print(mlp_table(*results["mlp"], numpy_mlp_ms(), args.markdown))
+    print(mlp_table(*results["mlp"], args.markdown))
     return 0
 
 

@@ -1,10 +1,11 @@
 """The benchmark workloads, run in a child process on one engine; prints one JSON line.
 
-    python bench/workloads.py --engine graphshell|tensorflow --workload seed|mlp [--runs N]
+    python bench/workloads.py --engine graphshell|tensorflow|numpy --workload seed|mlp [--runs N]
     python bench/workloads.py --engine graphshell --workload seed --quick   # start to result
 
 The same TF1 code runs on both engines: `tf` is graphshell's, or TensorFlow's compat.v1 with
-v2 behaviour disabled. Times are in milliseconds; `peak_mb` is the process's peak RSS.
+v2 behaviour disabled; `numpy` runs the same computation as plain numpy (bench/numpy_limit.py,
+steady step only). Times are in milliseconds; `peak_mb` is the process's peak RSS.
 """
 
 from __future__ import annotations
@@ -88,6 +89,25 @@ def measure(tf, workload: str, runs: int) -> dict:
             "steady_ms": 1e3 * statistics.median(steady), "peak_mb": peak_mb()}
 
 
+def measure_numpy(workload: str, runs: int) -> dict:
+    import numpy
+    import numpy_limit
+    if workload == "seed":
+        step = numpy_limit.seed_function()
+    else:
+        x, y, weights = mlp_arrays(numpy)
+
+        def step():
+            numpy_limit.mlp_step(x, y, weights)
+    step()
+    times = []
+    for _ in range(runs):
+        before = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - before)
+    return {"steady_ms": 1e3 * statistics.median(times), "peak_mb": peak_mb()}
+
+
 def quick(tf) -> None:
     """Start to printed result: what a user waits for when running the seed as a script."""
     fetches, _ = build_seed(tf)
@@ -102,11 +122,15 @@ def peak_mb() -> float:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--engine", choices=("graphshell", "tensorflow"), required=True)
+    parser.add_argument("--engine", choices=("graphshell", "tensorflow", "numpy"),
+                        required=True)
     parser.add_argument("--workload", choices=("seed", "mlp"), default="seed")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
+    if args.engine == "numpy":
+        print(json.dumps(measure_numpy(args.workload, args.runs)))
+        return 0
     tf = import_engine(args.engine)
     if args.quick:
         quick(tf)
