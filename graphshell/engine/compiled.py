@@ -23,6 +23,9 @@ _COMPILED_FILES = itertools.count(1)
 _BINARY_OPERATORS = {np.add: "+", np.subtract: "-", np.multiply: "*"}
 _UNARY_OPERATORS = {np.negative: "-"}
 _LONGEST_INLINE_SUM = 9  # AddN of more inputs sums in blocks of 8 (its kernel's order)
+# A sum is one nested expression for Python's compiler; wider ones call the kernel, which is
+# one call for a lot of work anyway.
+_WIDEST_INLINE_SUM = 128
 
 
 class CompiledPlan:
@@ -64,7 +67,7 @@ def _inline(op, kernel, args, name_of):
             return f"{_UNARY_OPERATORS[kernel]}{args[0]}"
     except TypeError:  # an unhashable kernel (a bound method, say) is never an operator
         return None
-    if kernel is _add_n_kernel:
+    if kernel is _add_n_kernel and len(args) <= _WIDEST_INLINE_SUM:
         return _tf_ordered_sum(args)
     c_scalar = getattr(kernel, "c_scalar", None)
     output = op._outputs[0] if op._outputs else None

@@ -42,7 +42,7 @@ class Plan:
         self._build_program(runtime)
 
     def _build_program(self, runtime) -> None:
-        slots, out_slots, template = self._allocate_slots()
+        slots, out_slots, template, ref_slots = self._allocate_slots()
         ops = self.ops
         self.has_loops = any(op._control_flow_context is not None and frame_of(op) is not None
                              for op in ops)
@@ -61,11 +61,13 @@ class Plan:
                 inlined[i] = 1
                 entries.append(None)
                 continue
-            kernel = opdef.make_kernel(op, runtime)
-            ref_positions = _ref_positions(op)
+            kernel = opdef.shared_kernel or opdef.make_kernel(op, runtime)
+            ins = tuple(map(slot_of, op._inputs))
+            ref_positions = () if ref_slots.isdisjoint(ins) else _ref_positions(op, ins,
+                                                                                 ref_slots)
             kernels.append((kernel, ref_positions))
             entry = (_read_refs_first(kernel, ref_positions) if ref_positions else kernel,
-                     tuple(map(slot_of, op._inputs)), _out_spec(op, out_slots[op]), i + 1)
+                     ins, _out_spec(op, out_slots[op]), i + 1)
             if tracks_dead:
                 entry += (self._control_positions(op), opdef.control_flow)
             entries.append(entry)
@@ -87,19 +89,24 @@ class Plan:
             self.feed_slots.append(len(template))
             template.append(None)
         count = len(template)
+        ref_slots = set()  # slots holding a variable reference (outputs of ref dtype)
         for op in self.ops:
             outputs = op._outputs
             if len(outputs) == 1 and not fed:  # the common case, kept cheap
                 slots[outputs[0]] = count
                 out_slots[op] = [count]
+                if outputs[0].dtype._base is not outputs[0].dtype:
+                    ref_slots.add(count)
                 count += 1
                 continue
             out_slots[op] = list(range(count, count + len(outputs)))
             for tensor in outputs:
                 if tensor not in fed:
                     slots[tensor] = count
+                    if tensor.dtype._base is not tensor.dtype:
+                        ref_slots.add(count)
                 count += 1
-        return slots, out_slots, template + [None] * (count - len(template))
+        return slots, out_slots, template + [None] * (count - len(template)), ref_slots
 
     def _control_positions(self, op):
         """Timestamp positions of the control inputs that run in this plan (0 = did not run)."""
@@ -121,15 +128,10 @@ def _out_spec(op, out_slots):
     return out_slots[0]
 
 
-def _ref_positions(op):
+def _ref_positions(op, ins, ref_slots):
     """Positions of the inputs that hold a variable reference the kernel wants read first."""
-    positions = None
-    for i, tensor in enumerate(op._inputs):
-        dtype = tensor.dtype
-        if dtype._base is not dtype and i not in op._opdef.ref_inputs:
-            positions = positions or []
-            positions.append(i)
-    return positions or ()
+    takes_refs = op._opdef.ref_inputs
+    return tuple(i for i, slot in enumerate(ins) if slot in ref_slots and i not in takes_refs)
 
 
 def _read_refs_first(kernel, ref_positions):

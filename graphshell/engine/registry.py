@@ -40,6 +40,8 @@ class OpDef:
     # the op runs even if some inputs are dead (None), as Merge does; it makes values dead
     # (Switch) or revives them, so plans holding it track dead values
     control_flow: bool = False
+    # the kernel itself when it is the same for every op and session (saves a call per op)
+    shared_kernel: Optional[Callable] = None
 
 
 _REGISTRY = {}
@@ -55,7 +57,7 @@ def define(op_type: str, infer, kernel=None, make_kernel=None, grad=None, statef
             raise ValueError(f"op type {op_type!r} needs a kernel")
         make_kernel = _constant_kernel_factory(kernel)
     opdef = OpDef(op_type, infer, make_kernel, grad, stateful, frozenset(ref_inputs),
-                  inline_value, multi_output, control_flow)
+                  inline_value, multi_output, control_flow, shared_kernel=kernel)
     _REGISTRY[op_type] = opdef
     return opdef
 
