@@ -36,3 +36,19 @@ def test_large_graphs_open_folded(shell):
     text = shell.execute(":graph").text
     assert "gradients" in text and "Cos_[0-99]" in text and "add_[0-199]" in text
     assert len(text.splitlines()) < 120
+
+
+def test_graph_marks_the_branch_not_taken(shell):
+    run_lines(shell, "x = tf.placeholder(tf.float32, [], name='x')",
+              "out = tf.cond(x > 10.0, lambda: tf.sqrt(x, name='root'), "
+              "lambda: tf.square(x, name='square'), name='pick')",
+              "s = tf.InteractiveSession()", ":eval out --feed x=100.0")
+    picture = shell.execute(":graph pick").entries[0].body
+    styles = {}
+    for style, text in picture.fragments:
+        for name in ("pick/root", "pick/square"):
+            if f" {name} " in text:
+                styles.setdefault(name, style)
+    assert styles == {"pick/root": "graph.executed", "pick/square": "graph.untaken"}
+    assert "not taken" in picture.plain
+    assert "branch of tf.cond that was not taken" in shell.execute(":why pick/square").text
