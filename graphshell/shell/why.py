@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..engine.ops.while_loop import frame_of
 from ..engine.prune import why_needed
 from .commands import CommandError, command
 from .inspect_commands import parse_step_number
@@ -23,8 +24,20 @@ def explain(step, op) -> Styled:
     if op in executed:
         if op in fetched:
             return out.add("ran", "op.executed").add(" because it was fetched")
-        return out.add("ran", "op.executed").add(" because ").extend(_needed_path(step, op))
+        out.add("ran", "op.executed").add(_times_in_loop(step, op))
+        return out.add(" because ").extend(_needed_path(step, op))
     return out.extend(_not_run_reason(step, op, fetched))
+
+
+def _times_in_loop(step, op) -> str:
+    """' 4 times (in while loop L)' for an op a while loop ran more than once."""
+    if step.counts is None:
+        return ""
+    times = step.counts[step.plan.position[op] + 1]
+    frame = frame_of(op)
+    if times <= 1 or frame is None:
+        return ""
+    return f" {times} times (in while loop '{frame.name.rstrip('/')}')"
 
 
 def _needed_path(step, op) -> Styled:
@@ -44,6 +57,11 @@ def _not_run_reason(step, op, fetched) -> Styled:
             return out.add("did not run", "error").add(": the step failed at "
                                                        f"{getattr(step.failed_op, 'name', '?')} "
                                                        "before reaching it")
+        frame = frame_of(op)
+        if frame is not None and frame.loop_cond in step.executed_ops:
+            return out.add("did not run", "op.pruned").add(
+                f": it is in the body of while loop '{frame.name.rstrip('/')}', whose condition "
+                "was false from the start (0 iterations)")
         return out.add("did not run", "op.pruned").add(
             ": it is needed, but lies in a branch of tf.cond that was not taken (its inputs "
             "were dead)")

@@ -52,3 +52,13 @@ def test_graph_marks_the_branch_not_taken(shell):
     assert styles == {"pick/root": "graph.executed", "pick/square": "graph.untaken"}
     assert "not taken" in picture.plain
     assert "branch of tf.cond that was not taken" in shell.execute(":why pick/square").text
+
+
+def test_why_counts_loop_iterations_and_explains_an_empty_loop(shell):
+    run_lines(shell, "n = tf.placeholder(tf.int32, [])",
+              "r = tf.while_loop(lambda i: i < n, lambda i: tf.add(i, 1, name='step'), "
+              "[tf.constant(0)], name='loop')", "s = tf.InteractiveSession()")
+    text, _ = run_lines(shell, ":eval r --feed n=4", ":why loop/step")
+    assert "(loop 4 iterations)" in text and "ran 4 times (in while loop 'loop')" in text
+    text, _ = run_lines(shell, ":eval r --feed n=0", ":why loop/step")
+    assert "did not run" in text and "0 iterations" in text
