@@ -9,7 +9,7 @@ from .. import dtypes, errors
 from ..build import OpScope, make_op, make_tensor
 from ..convert import constant, convert_n_to_tensor, convert_to_tensor
 from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..shapes import as_raw_shape, is_fully_defined, num_elements, shape_list_str, shape_str
+from ..shapes import is_fully_defined, num_elements, shape_list_str, shape_str
 from . import rules
 from .static import static_value
 

@@ -49,7 +49,7 @@ def with_dependencies(dependencies, output_tensor, name=None):
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name
     """The same tensors, each available only after all of them (and control_inputs) ran."""
-    with OpScope(name, "tuple", [t for t in tensors if t is not None]) as scope:
+    with OpScope(name, "tuple", [t for t in tensors if t is not None]):
         gating = [t.op for t in tensors if t is not None] + list(control_inputs or [])
         gate = group(*gating)
         return [None if t is None else with_dependencies([gate], t) for t in tensors]

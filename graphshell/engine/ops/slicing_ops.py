@@ -9,7 +9,7 @@ import numpy as np
 from .. import dtypes, errors
 from ..build import OpScope, make_op, make_tensor
 from ..convert import convert_n_to_tensor, convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..registry import ShapeError, define
 from ..shapes import is_fully_defined
 from ..tensor import OPERATORS, Tensor
 from . import array_ops, rules
