@@ -7,7 +7,7 @@ import statistics
 import time
 
 from graphshell import tf
-from graphshell.engine import stacks
+from graphshell.engine.graph import stacks
 from graphshell.layout import graph_from_ops, layout
 
 

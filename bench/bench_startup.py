@@ -34,7 +34,7 @@ def time_to_prompt(command, env):
 
 
 def imports_textual():
-    code = ("import sys, graphshell.cli, graphshell.shell.repl, graphshell.shell.core;"
+    code = ("import sys, graphshell.cli, graphshell.faces.repl, graphshell.shell.core;"
             "print('textual' in sys.modules)")
     return subprocess.run([sys.executable, "-c", code], capture_output=True,
                           text=True).stdout.strip()

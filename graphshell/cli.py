@@ -46,15 +46,15 @@ def _dispatch(args) -> int:
     if args.tui:
         return _run_tui(args)
     if interactive:
-        from .shell.repl import run_repl
+        from .faces.repl import run_repl
         return run_repl(timings=True, seed=args.seed)
     return _run_script(args)
 
 
 def _script_text(args):
-    from .shell.session_commands import read_script
-    from .shell.commands import CommandError
-    from .shell.script import split_command_line_code
+    from .shell.commands.session import read_script
+    from .shell.commands.table import CommandError
+    from .faces.script import split_command_line_code
     if args.code is not None:
         return split_command_line_code(args.code), "<command line>"
     if args.file is not None:
@@ -71,9 +71,9 @@ class _UsageError(Exception):
 
 
 def _run_script(args) -> int:
-    from .engine import runtime
+    from .engine.run import runtime
     from .shell.core import Shell
-    from .shell.script import ScriptRunner
+    from .faces.script import ScriptRunner
     try:
         text, filename = _script_text(args)
     except _UsageError as error:
@@ -94,7 +94,7 @@ def _run_tui(args) -> int:
         print("graphshell: --tui needs a terminal (stdin and stdout); run scripts without "
               "--tui", file=sys.stderr)
         return EXIT_USAGE
-    from .tui.app import run_tui
+    from .faces.tui.app import run_tui
     return run_tui(script=args.file, seed=args.seed)
 
 

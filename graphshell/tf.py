@@ -9,20 +9,23 @@ from __future__ import annotations
 import sys
 import types
 
-from .engine import errors, protos
-from .engine.convert import constant, convert_to_tensor, register_tensor_conversion_function
-from .engine.dtypes import (  # noqa: F401
-    DType, as_dtype, bool_ as bool, complex64, complex128, double, float16, float32, float64,
-    half, int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
+from .engine.graph import errors
+from .engine.run import protos
+from .engine.graph.convert import constant, convert_to_tensor, register_tensor_conversion_function
+from .engine.graph.dtypes import (  # noqa: F401
+    DType, as_dtype, bool_ as bool, complex64, complex128, double, float16, float32, float64, half,
+    int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
 )
-from .engine.gradients import RegisterGradient, UnconnectedGradients, gradients, no_gradient
-from .engine.graph import Graph, GraphKeys
-from .engine.graph_api import (  # noqa: F401
+from .engine.autodiff.gradients import (
+    RegisterGradient, UnconnectedGradients, gradients, no_gradient,
+)
+from .engine.graph.graph import Graph, GraphKeys
+from .engine.graph.graph_api import (  # noqa: F401
     add_to_collection, add_to_collections, colocate_with, control_dependencies, device,
     disable_eager_execution, disable_v2_behavior, enable_eager_execution, enable_v2_behavior,
     executing_eagerly, get_collection, get_collection_ref, name_scope,
 )
-from .engine.operation import Operation
+from .engine.graph.operation import Operation
 from .engine.ops.array_ops import (  # noqa: F401
     expand_dims, identity, invert_permutation, rank, reshape, shape, size, squeeze, stack,
     stop_gradient, transpose, unstack,
@@ -45,9 +48,7 @@ from .engine.ops.math_ops import (  # noqa: F401
     pow, realdiv, squared_difference, subtract, to_float, truediv,
 )
 from .engine.ops.nn_ops import log_softmax, softmax
-from .engine.ops.random_ops import (
-    random_normal, random_uniform, set_random_seed, truncated_normal,
-)
+from .engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .engine.ops.reduce_ops import (  # noqa: F401
     argmax, argmin, broadcast_to, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp,
     reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
@@ -58,14 +59,14 @@ from .engine.ops.unary_ops import (  # noqa: F401
     abs, acos, asin, atan, ceil, cos, cosh, exp, expm1, floor, log, log1p, reciprocal, round,
     rsqrt, sigmoid, sign, sin, sinh, softplus, sqrt, square, tan, tanh,
 )
-from .engine.protos import (  # noqa: F401
+from .engine.run.protos import (  # noqa: F401
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )
-from .engine.session import InteractiveSession, Session
-from .engine.shapes import Dimension, TensorShape
-from .engine.stacks import get_default_graph, get_default_session, reset_default_graph
-from .engine.tensor import Tensor, is_tensor
-from .engine.variables import (  # noqa: F401
+from .engine.run.session import InteractiveSession, Session
+from .engine.graph.shapes import Dimension, TensorShape
+from .engine.graph.stacks import get_default_graph, get_default_session, reset_default_graph
+from .engine.graph.tensor import Tensor, is_tensor
+from .engine.ops.variables import (  # noqa: F401
     Variable, global_variables, global_variables_initializer, local_variables,
     local_variables_initializer, model_variables, report_uninitialized_variables,
     trainable_variables, variables_initializer,

@@ -5,7 +5,8 @@ import itertools
 import pytest
 
 from graphshell import tf
-from graphshell.engine import graph, runtime, session, stacks, steps
+from graphshell.engine.graph import graph, stacks
+from graphshell.engine.run import runtime, session, steps
 
 
 @pytest.fixture(autouse=True)

@@ -1,1 +1,2 @@
-"""The engine: TF1 graphs, sessions and steps on numpy. Imports only numpy and the stdlib."""
+"""The engine: TF1 graphs, sessions and steps on numpy, in four layers, each importing only the
+ones below it: autodiff -> ops -> run -> graph."""

@@ -6,7 +6,7 @@ import re
 import warnings
 from typing import List, Tuple
 
-from .commands import CommandError
+from .commands.table import CommandError
 
 FEED_FLAG = "--feed"
 

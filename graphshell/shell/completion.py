@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import List
 
-from ..engine import stacks
-from ..engine.session import BaseSession
+from ..engine.graph import stacks
+from ..engine.run.session import BaseSession
 from . import commands
 
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*$")

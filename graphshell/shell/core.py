@@ -14,10 +14,11 @@ import traceback
 import numpy as np
 
 from .. import tf
-from ..engine import session as engine_session
-from ..engine import stacks
-from ..engine import steps as engine_steps
-from . import commands, python_exec
+from ..engine.run import session as engine_session
+from ..engine.graph import stacks
+from ..engine.run import steps as engine_steps
+from . import commands
+from . import python_exec
 from .naming import Naming
 from .report import step_line, value_text
 from .results import Entry, ErrorInfo, Result
@@ -48,7 +49,6 @@ class Shell:
         self._last_results = None
         engine_session.keep_step_values = True
         engine_steps.add_step_listener(self._on_step)
-        from . import command_set  # noqa: F401 - registers the commands
 
     @staticmethod
     def _fresh_namespace():

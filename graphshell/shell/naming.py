@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..engine.graph import Graph
-from ..engine.session import BaseSession
+from ..engine.graph.graph import Graph
+from ..engine.run.session import BaseSession
 
 
 class Naming:

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from graphshell import tf
-from graphshell.engine import errors, executor
+from graphshell.engine.graph import errors
+from graphshell.engine.run import executor
 
 
 def plan_of(sess):
@@ -135,7 +136,7 @@ def test_traced_runs_take_the_timed_path_and_report_every_node():
 
 def test_kept_values_of_compiled_steps_match_the_interpreter(monkeypatch):
     """The shell keeps every tensor's value per step (for :inspect); compiled steps too."""
-    from graphshell.engine import session as session_module
+    from graphshell.engine.run import session as session_module
     monkeypatch.setattr(session_module, "keep_step_values", True)
     x = tf.placeholder(tf.float32, [3], name="x")
     parts = tf.unstack(x * 2.0)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from graphshell import tf
-from graphshell.engine import steps as steps_module
+from graphshell.engine.run import steps as steps_module
 
 
 @pytest.fixture

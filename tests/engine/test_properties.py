@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from graphshell import tf
-from graphshell.engine import session as session_module
+from graphshell.engine.run import session as session_module
 
 
 def property_settings(max_examples):

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from graphshell import tf
-from graphshell.engine import registry
-from graphshell.engine import session as session_module
-from graphshell.engine.build import make_tensor
+from graphshell.engine.graph import registry
+from graphshell.engine.run import session as session_module
+from graphshell.engine.graph.build import make_tensor
 from graphshell.layout import api as layout_api
 from graphshell.layout import draw_for_terminal, graph_from_ops, layout, scope_ids
 

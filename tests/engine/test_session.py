@@ -280,7 +280,7 @@ def test_each_thread_has_its_own_default_session_stack():
 
 
 def test_repeated_steps_reuse_the_cached_plan(sess, monkeypatch):
-    from graphshell.engine import executor, prune
+    from graphshell.engine.run import executor, prune
     y = tf.constant(2.0) * 3.0
     sess.run(y)
     calls = []

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from graphshell import tf
-from graphshell.engine import errors
+from graphshell.engine.graph import errors
 
 
 def recorded_steps(sess):

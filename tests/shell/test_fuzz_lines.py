@@ -62,7 +62,6 @@ PYTHON_TOKENS = [
 
 
 def command_names():
-    from graphshell.shell import command_set  # noqa: F401 - fills the command table
     return sorted(commands.COMMANDS)
 
 

@@ -3,10 +3,10 @@
 import pytest
 
 from graphshell.shell.core import Shell
-from graphshell.tui.app import GraphshellApp
-from graphshell.tui.command_line import CommandLine
-from graphshell.tui.graph_view import GraphView
-from graphshell.tui.panels import Inspector, StackPanel, StepList
+from graphshell.faces.tui.app import GraphshellApp
+from graphshell.faces.tui.command_line import CommandLine
+from graphshell.faces.tui.graph_view import GraphView
+from graphshell.faces.tui.panels import Inspector, StackPanel, StepList
 
 LESSON = ["t = tf.constant(42.0, name='t')", "u = tf.constant(37.0, name='u')",
           "tu = tf.multiply(t, u, name='tu')", "ut = tf.multiply(u, t, name='ut')",
@@ -167,7 +167,7 @@ async def test_quit_from_the_command_line(shell):
 
 
 async def test_palette_finds_ops_and_jumps_to_them(shell):
-    from graphshell.tui.palette import OpSearch
+    from graphshell.faces.tui.palette import OpSearch
     app = GraphshellApp(shell)
     async with app.run_test(size=(120, 36)) as pilot:
         for line in LESSON:

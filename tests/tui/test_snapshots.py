@@ -5,10 +5,11 @@ import itertools
 
 import pytest
 
-from graphshell.engine import graph, session, stacks
+from graphshell.engine.graph import graph, stacks
+from graphshell.engine.run import session
 from graphshell.shell.core import Shell
-from graphshell.tui.app import GraphshellApp
-from graphshell.tui.command_line import CommandLine
+from graphshell.faces.tui.app import GraphshellApp
+from graphshell.faces.tui.command_line import CommandLine
 
 LESSON = ["t = tf.constant(42.0, name='t')", "u = tf.constant(37.0, name='u')",
           "tu = tf.multiply(t, u, name='tu')", "ut = tf.multiply(u, t, name='ut')",

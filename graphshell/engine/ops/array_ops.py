@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..build import OpScope, make_op, make_tensor
-from ..convert import constant, convert_n_to_tensor, convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..shapes import is_fully_defined, num_elements, shape_list_str, shape_str
+from ..graph import dtypes, errors
+from ..graph.build import OpScope, make_op, make_tensor
+from ..graph.convert import constant, convert_n_to_tensor, convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
 from . import rules
 from .static import static_value
 
@@ -119,7 +119,7 @@ def _reshape_kernel(x, target):
     try:
         return np.reshape(x, target)
     except ValueError:
-        from ..errors import InvalidArgumentError
+        from ..graph.errors import InvalidArgumentError
         raise InvalidArgumentError(
             None, None, f"Input to reshape is a tensor with {np.size(x)} values, but the "
             f"requested shape has {int(np.prod(target))}") from None
@@ -183,7 +183,7 @@ def _transpose_kernel(x, perm):
     order = [int(p) for p in perm]
     missing = [i for i in range(len(order)) if i not in order]
     if missing:
-        from ..errors import InvalidArgumentError
+        from ..graph.errors import InvalidArgumentError
         raise InvalidArgumentError(None, None, f"{missing[0]} is missing from "
                                                f"{{{','.join(map(str, order))}}}.")
     return np.transpose(x, order)

@@ -4,13 +4,13 @@ that ran. At run time the branch not taken receives dead values, so none of its 
 
 from __future__ import annotations
 
-from .. import dtypes
-from ..build import OpScope, make_op
-from ..convert import convert_to_tensor
-from ..registry import define
-from ..runtime import VariableRef
-from ..stacks import get_default_graph
-from ..tensor import Tensor
+from ..graph import dtypes
+from ..graph.build import OpScope, make_op
+from ..graph.convert import convert_to_tensor
+from ..graph.registry import define
+from ..run.runtime import VariableRef
+from ..graph.stacks import get_default_graph
+from ..graph.tensor import Tensor
 from . import array_ops, control_ops, rules
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..shapes import is_fully_defined
+from ..graph.shapes import is_fully_defined
 from . import array_ops, reduce_ops
 
 

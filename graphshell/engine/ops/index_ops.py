@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..build import OpScope, make_tensor
-from ..convert import convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..shapes import is_fully_defined
+from ..graph import dtypes, errors
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..graph.shapes import is_fully_defined
 from . import array_ops, input_ops, reduce_ops, rules
 from .static import static_value
 

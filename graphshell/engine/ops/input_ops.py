@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..build import OpScope, make_tensor
-from ..convert import constant, convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..runtime import check_allocation
-from ..shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
+from ..graph import dtypes, errors
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import constant, convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..run.runtime import check_allocation
+from ..graph.shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
 from . import reduce_ops
 from .static import static_shape_value, static_value
 
@@ -40,7 +40,7 @@ def placeholder(dtype, shape=None, name=None):
         dtype = dtypes.as_dtype(dtype).base_dtype
     except TypeError:
         raise TypeError(f"Expected DataType for argument 'dtype' not {dtype!r}.") from None
-    from ..stacks import get_default_graph
+    from ..graph.stacks import get_default_graph
     graph = get_default_graph()
     attrs = {"dtype": dtype, "shape": as_raw_shape(shape)}
     return make_tensor("Placeholder", [], name, attrs, graph)

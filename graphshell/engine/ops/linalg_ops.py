@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import errors
-from ..build import OpScope, make_tensor
-from ..convert import convert_same_type
-from ..registry import ShapeError, define
+from ..graph import errors
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import convert_same_type
+from ..graph.registry import ShapeError, define
 from . import rules
 from .grad_util import sum_to_shape_of
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
-from ..build import OpScope, binary_operator, make_tensor
-from ..convert import convert_same_type, convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..tensor import OPERATORS
+from ..graph import dtypes
+from ..graph.build import OpScope, binary_operator, make_tensor
+from ..graph.convert import convert_same_type, convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..graph.tensor import OPERATORS
 from . import rules
 
 

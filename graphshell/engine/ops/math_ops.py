@@ -6,11 +6,11 @@ import functools
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..build import OpScope, binary_operator, make_tensor
-from ..convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..tensor import OPERATORS, Tensor
+from ..graph import dtypes, errors
+from ..graph.build import OpScope, binary_operator, make_tensor
+from ..graph.convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..graph.tensor import OPERATORS, Tensor
 from . import rules, unary_ops
 from .grad_util import binary_grads
 

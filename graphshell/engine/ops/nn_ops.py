@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
-from ..build import OpScope, make_op, make_tensor
-from ..convert import convert_same_type, convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..graph import dtypes
+from ..graph.build import OpScope, make_op, make_tensor
+from ..graph.convert import convert_same_type, convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from . import array_ops, reduce_ops, rules, unary_ops
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
-from ..build import OpScope, make_tensor
-from ..convert import convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, define
-from ..runtime import check_allocation
-from ..stacks import get_default_graph
+from ..graph import dtypes
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, define
+from ..run.runtime import check_allocation
+from ..graph.stacks import get_default_graph
 from .static import static_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -78,7 +78,7 @@ def _truncated(generator, shape, np_type):
 
 def _integers(generator, shape, np_type, low, high):
     if low >= high:
-        from ..errors import InvalidArgumentError
+        from ..graph.errors import InvalidArgumentError
         raise InvalidArgumentError(None, None, f"Need minval < maxval, got {low} >= {high}")
     return generator.integers(low, high, size=shape, dtype=np_type)
 

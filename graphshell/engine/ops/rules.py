@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itertools import zip_longest
 
-from .. import dtypes
-from ..registry import ShapeError
-from ..shapes import shape_list_str
+from ..graph import dtypes
+from ..graph.registry import ShapeError
+from ..graph.shapes import shape_list_str
 
 FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
 FLOATS_AND_COMPLEX = FLOATS + (dtypes.complex64, dtypes.complex128)

@@ -6,12 +6,12 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..build import OpScope, make_op, make_tensor
-from ..convert import convert_n_to_tensor, convert_to_tensor
-from ..registry import ShapeError, define
-from ..shapes import is_fully_defined
-from ..tensor import OPERATORS, Tensor
+from ..graph import dtypes, errors
+from ..graph.build import OpScope, make_op, make_tensor
+from ..graph.convert import convert_n_to_tensor, convert_to_tensor
+from ..graph.registry import ShapeError, define
+from ..graph.shapes import is_fully_defined
+from ..graph.tensor import OPERATORS, Tensor
 from . import array_ops, rules
 from .static import static_shape_value, static_value
 

@@ -6,8 +6,8 @@ each iteration; StackPopV2 (in the gradient loop) pops them back in reverse orde
 
 from __future__ import annotations
 
-from .. import dtypes, errors
-from ..registry import NOT_DIFFERENTIABLE, define
+from ..graph import dtypes, errors
+from ..graph.registry import NOT_DIFFERENTIABLE, define
 
 
 def _infer_stack(op):

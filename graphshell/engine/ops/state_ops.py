@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes, errors
-from ..build import OpScope, make_tensor
-from ..convert import convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, define
-from ..shapes import shapes_compatible
+from ..graph import dtypes, errors
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, define
+from ..graph.shapes import shapes_compatible
 from . import rules
 
 
@@ -143,7 +143,7 @@ def is_variable_initialized(variable, name=None):
 
 def variable_op(shape, dtype, name):
     """The VariableV2 op itself (its output is the ref tensor `name:0`)."""
-    from ..stacks import get_default_graph
+    from ..graph.stacks import get_default_graph
     graph = get_default_graph()
     attrs = {"shape": shape, "dtype": dtypes.as_dtype(dtype).base_dtype, "container": "",
              "shared_name": ""}

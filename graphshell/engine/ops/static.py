@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..shapes import is_fully_defined
+from ..graph.shapes import is_fully_defined
 
 
 def static_value(tensor):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..build import OpScope, make_tensor
-from ..convert import convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, define
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, define
 from . import rules
 from .libm import float32_function
 

@@ -8,12 +8,12 @@ records every op of the frame that ran, and how many times.
 
 from __future__ import annotations
 
-from .. import dtypes
-from ..build import OpScope, make_op
-from ..convert import convert_to_tensor
-from ..registry import NOT_DIFFERENTIABLE, define
-from ..shapes import as_raw_shape, shape_str, shapes_compatible
-from ..stacks import get_default_graph
+from ..graph import dtypes
+from ..graph.build import OpScope, make_op
+from ..graph.convert import convert_to_tensor
+from ..graph.registry import NOT_DIFFERENTIABLE, define
+from ..graph.shapes import as_raw_shape, shape_str, shapes_compatible
+from ..graph.stacks import get_default_graph
 from . import array_ops, control_flow, logic_ops
 
 

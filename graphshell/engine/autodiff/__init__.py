@@ -1,0 +1,1 @@
+"""Automatic differentiation: `tf.gradients` and the gradients of while loops."""

@@ -1,0 +1,317 @@
+"""tf.gradients: reverse-mode differentiation that adds gradient ops to the graph (spec L1-L4).
+
+Iterative and linear in the size of the graph: ops between xs and ys are found by one forward
+and one backward sweep, then processed in reverse order as their consumers' gradients complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict, deque
+
+from ..graph import dtypes, registry
+from ..graph.build import OpScope
+from ..graph.convert import convert_to_tensor
+from ..graph.graph import get_graph_from_inputs
+from .loop_gradients import loop_gradients
+from ..ops import array_ops, control_flow, input_ops, math_ops
+from ..graph.tensor import Tensor
+
+_TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
+              dtypes.complex128}
+_CUSTOM_GRADIENTS = {}
+
+
+def _backpropagates(tensor) -> bool:
+    return tensor.dtype.base_dtype in _TRAINABLE
+
+
+class UnconnectedGradients:
+    NONE = "none"
+    ZERO = "zero"
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None,
+              unconnected_gradients=UnconnectedGradients.NONE):
+    """The list [sum over ys of dy/dx for x in xs]; None where y does not depend on x."""
+    ys, xs = _as_list(ys), _as_list(xs)
+    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
+    stop_gradients = _as_list(stop_gradients) if stop_gradients is not None else []
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Length mismatch. Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    unconnected = getattr(unconnected_gradients, "value", unconnected_gradients)
+    if unconnected not in (UnconnectedGradients.NONE, UnconnectedGradients.ZERO):
+        raise ValueError(f"Unknown value for unconnected_gradients: '{unconnected_gradients}'")
+    get_graph_from_inputs(ys + xs + stop_gradients + [g for g in grad_ys if g is not None])
+    with OpScope(name, "gradients", ys + xs):
+        ys = [convert_to_tensor(y, name="y") for y in ys]
+        xs = [_as_ref_tensor(x) for x in xs]
+        stops = {_as_ref_tensor(t).op for t in stop_gradients}
+        grads = _Gradients(ys, xs, _initial_grads(ys, grad_ys), stops)
+        return [grads.result(x, unconnected) for x in xs]
+
+
+def _as_list(value):
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _as_ref_tensor(x):
+    if hasattr(x, "_control_inputs") and hasattr(x, "type"):  # an Operation
+        raise TypeError(f"can't convert Operation '{x.name}' to Tensor")
+    hook = getattr(type(x), "_graphshell_tensor", None)
+    if hook is not None:
+        return hook(x, as_ref=True)
+    return convert_to_tensor(x, name="x")
+
+
+def _initial_grads(ys, grad_ys):
+    initial = []
+    for i, (y, grad_y) in enumerate(zip(ys, grad_ys)):
+        if grad_y is None:
+            if y.dtype.is_complex:
+                raise TypeError(f"Gradients of complex tensors ({y}) must set grad_ys")
+            initial.append(input_ops.ones(array_ops.shape(y), dtype=y.dtype.base_dtype,
+                                          name=f"grad_ys_{i}"))
+        else:
+            if hasattr(grad_y, "dtype") and grad_y.dtype.base_dtype is not y.dtype.base_dtype:
+                raise TypeError(f"Gradient type {grad_y.dtype.base_dtype.name} generated for "
+                                f"real or integer-valued tensor {y} with type "
+                                f"{y.dtype.base_dtype.name} must match: grad_ys[{i}] needs "
+                                f"dtype {y.dtype.base_dtype.name}")
+            grad_y = convert_to_tensor(grad_y, dtype=y.dtype.base_dtype, name=f"grad_ys_{i}")
+            if not grad_y.shape.is_compatible_with(y._shape):
+                raise ValueError(f"{_shape_clash(y._shape, grad_y._shape)}: grad_ys[{i}] has "
+                                 f"shape {grad_y.shape} but y {y.name} has shape {y.shape}")
+            initial.append(grad_y)
+    return initial
+
+
+def _shape_clash(shape, other) -> str:
+    """TF's words for two static shapes that differ (both known to be incompatible)."""
+    if shape is None or other is None or len(shape) != len(other):
+        return (f"Shapes must be equal rank, but are {len(shape or ())} and "
+                f"{len(other or ())}")
+    for a, b in zip(shape, other):
+        if a is not None and b is not None and a != b:
+            return f"Dimensions must be equal, but are {a} and {b}"
+    return "Shapes are incompatible"
+
+
+class _Gradients:
+    """The bookkeeping of one tf.gradients call: pending counts and gradients per tensor.
+
+    Ops are processed once all their consumers' gradients are in. A while loop counts as one
+    unit: when the gradients of all its Exits are in, a gradient loop is built for it."""
+
+    def __init__(self, ys, xs, initial, stops, base_frame=None):
+        self.graph = ys[0].graph if ys else xs[0].graph
+        self.base_frame = base_frame
+        self.stop_ops = stops
+        self.between = self._between_ops(ys, xs)
+        self.loop_members = defaultdict(list)
+        self.pending = self._pending_counts()
+        self.grads = defaultdict(list)  # tensor -> list of gradient tensors
+        self.stops = stops | self._unreached_sources(xs)
+        for y, grad in zip(ys, initial):
+            self.grads[y].append(grad)
+        self._check_ys(ys)
+        queue = deque(dict.fromkeys(
+            self._unit(y.op) for y in ys
+            if y.op in self.between and self.pending[self._unit(y.op)] == 0))
+        while queue:
+            unit = queue.popleft()
+            if getattr(unit, "is_while", False):
+                self._backprop_loop(unit)
+                members = self.loop_members[unit]
+            else:
+                self._backprop(unit)
+                members = (unit,)
+            for source in self._outside_sources(unit, members):
+                self.pending[source] -= 1
+                if self.pending[source] == 0:
+                    queue.append(source)
+
+    def _unit(self, op):
+        """`op`, or the outermost while loop (below the base frame) that holds it."""
+        context = op._control_flow_context
+        if context is None:
+            return op
+        outermost = None
+        while context is not None and context is not self.base_frame:
+            if getattr(context, "is_while", False):
+                outermost = context
+            context = context.outer
+        return outermost if outermost is not None else op
+
+    def _outside_sources(self, unit, members):
+        for op in members:
+            for tensor in op._inputs:
+                source = tensor.op
+                if source in self.between:
+                    source_unit = self._unit(source)
+                    if source_unit is not unit:
+                        yield source_unit
+
+    def _between_ops(self, ys, xs):
+        reached, stack = set(), [x.op for x in xs]
+        while stack:
+            op = stack.pop()
+            if op in reached:
+                continue
+            reached.add(op)
+            if op.type == "NextIteration" and self.base_frame is not None \
+                    and op._control_flow_context is self.base_frame:
+                continue  # differentiating one pass of this loop's body: no back edge
+            for output in op._outputs:
+                if _backpropagates(output):
+                    stack.extend(c for c in output._consumers if c not in reached)
+        between, stack = set(), [y.op for y in ys if y.op in reached]
+        while stack:
+            op = stack.pop()
+            if op in between:
+                continue
+            between.add(op)
+            stack.extend(t.op for t in op._inputs if t.op in reached and t.op not in between)
+        return between
+
+    def _pending_counts(self):
+        pending = defaultdict(int)
+        for op in self.between:
+            unit = self._unit(op)
+            if unit is not op:
+                self.loop_members[unit].append(op)
+        for unit in [op for op in self.between if self._unit(op) is op] + list(self.loop_members):
+            members = self.loop_members[unit] if unit in self.loop_members else (unit,)
+            for source in self._outside_sources(unit, members):
+                pending[source] += 1
+        return pending
+
+    def _check_ys(self, ys) -> None:
+        for y in ys:
+            unit = self._unit(y.op)
+            if unit is not y.op and y.op.type != "Exit":
+                raise ValueError(
+                    f"Cannot compute gradients of {y.name}: it is computed inside the while "
+                    f"loop {unit.name.rstrip('/')}. Differentiate the loop's results instead.")
+
+    def _unreached_sources(self, xs):
+        """x ops that no gradient flows through further (TF's _StopOps)."""
+        return {x.op for x in xs
+                if all(self.pending[self._unit(t.op)] == 0 for t in x.op._inputs)}
+
+    def _aggregate(self, tensor):
+        parts = self.grads.get(tensor)
+        if not parts:
+            return None
+        if len(parts) > 1:
+            parts[:] = [math_ops.add_n(parts)]
+        return parts[0]
+
+    def _backprop(self, op):
+        out_grads = [self._aggregate(t) for t in op._outputs]
+        if not any(g is not None for g in out_grads) or op in self.stops:
+            return
+        grad_fn = _gradient_function(op)
+        if grad_fn is registry.NOT_DIFFERENTIABLE:
+            return
+        for i, output in enumerate(op._outputs):
+            if out_grads[i] is None and _backpropagates(output):
+                out_grads[i] = _zeros_for_output(op, i)
+        with self.graph.name_scope(op.name + "_grad"):
+            in_grads = grad_fn(op, *out_grads)
+        if len(in_grads) != len(op._inputs):
+            raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.name} do not "
+                             f"match num inputs {len(op._inputs)}")
+        for i, (tensor, grad) in enumerate(zip(op._inputs, in_grads)):
+            if grad is None:
+                continue
+            _check_grad_shape(op, i, tensor, grad)
+            self.grads[tensor].append(grad)
+
+    def _backprop_loop(self, frame):
+        exit_grads = [self._aggregate(e._outputs[0]) for e in frame.exits]
+        if all(g is None for g in exit_grads):
+            return
+        needed = set(self.loop_members[frame])
+
+        def gradients_of_body(ys, xs, grad_ys):
+            inner = _Gradients(ys, xs, grad_ys, self.stop_ops, base_frame=frame)
+            return [inner.result(x, UnconnectedGradients.NONE) for x in xs]
+        with self.graph.name_scope(frame.name.rstrip("/") + "_grad"):
+            found = loop_gradients(frame, exit_grads, needed, gradients_of_body)
+        for tensor, grad in found:
+            self.grads[tensor].append(grad)
+
+    def result(self, x, unconnected):
+        grad = self._aggregate(x)
+        if grad is None and unconnected == UnconnectedGradients.ZERO:
+            return input_ops.zeros_like(x)
+        return grad
+
+
+def _gradient_function(op):
+    custom = op.attrs.get("_gradient_op_type")
+    if custom is not None:
+        return _CUSTOM_GRADIENTS[custom]
+    grad_fn = op._opdef.grad
+    if grad_fn is None:
+        raise LookupError(
+            f"No gradient defined for operation '{op.name}' (op type: {op.type}). In general "
+            "every operation must have an associated `@tf.RegisterGradient` for correct "
+            "autodiff, which this op is lacking. If you want to pretend this operation is a "
+            "constant in your program, you may insert `tf.stop_gradient`.")
+    return grad_fn
+
+
+def _check_grad_shape(op, index, tensor, grad) -> None:
+    if isinstance(grad, Tensor) and not grad.shape.is_compatible_with(tensor._shape):
+        raise ValueError(f"Incompatible shapes between op input and calculated input gradient. "
+                         f"Forward operation: {op.name}. Input index: {index}. Original input "
+                         f"shape: {tensor.shape}. Calculated input gradient shape: {grad.shape}")
+
+
+def _zeros_for_output(op, index):
+    """A zero gradient for an unused output; for a cond Switch, zeros that live only when the
+    other branch is taken (so they die with the branch, as in TF)."""
+    output = op._outputs[index]
+    if "_branch" not in op.attrs:
+        return input_ops.zeros_like(output)
+    untaken = control_flow.switch(op._inputs[0], op.attrs["_pred"])[index]
+    pivot = array_ops.identity(untaken)
+    with op.graph.control_dependencies([pivot]):
+        return input_ops.zeros(array_ops.shape(pivot), dtype=output.dtype.base_dtype)
+
+
+# -- custom gradients ------------------------------------------------------------------------------
+class RegisterGradient:
+    """Decorator: `@tf.RegisterGradient("Name")` registers a gradient function under a name
+    that `gradient_override_map` can assign to op types."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, function):
+        _CUSTOM_GRADIENTS[self._op_type] = function
+        return function
+
+
+def no_gradient(op_type) -> None:
+    """Declares that ops of `op_type` have no gradient (None, not an error)."""
+    registry.set_gradient(op_type, registry.NOT_DIFFERENTIABLE)
+
+
+@contextlib.contextmanager
+def override_gradients(graph, op_type_map):
+    """Ops created inside use the named custom gradient instead of their own."""
+    saved = dict(graph._gradient_overrides)
+    graph._gradient_overrides.update(op_type_map)
+    try:
+        yield
+    finally:
+        graph._gradient_overrides = saved
+
+
+__all__ = ["gradients", "RegisterGradient", "no_gradient", "UnconnectedGradients"]

@@ -1,0 +1,234 @@
+"""Gradients through tf.while_loop, built as TF1 builds them: a gradient loop that runs the
+body's gradient once per forward iteration, in reverse.
+
+The forward loop gains a counter (how many iterations ran) and, for every forward value the
+gradient body reads, a stack: StackPushV2 in the forward loop saves the value each iteration,
+StackPopV2 in the gradient loop takes them back last-first. Values that entered the forward
+loop as constants are read directly. Gradients of loop variables flow backwards through the
+gradient loop's variables; gradients of captured tensors are summed over the iterations.
+"""
+
+from __future__ import annotations
+
+from ..graph import dtypes
+from ..graph.build import make_op
+from ..graph.convert import constant
+from ..ops import array_ops, control_flow, input_ops, logic_ops, math_ops
+from ..ops.while_loop import ENTER_TYPES, frame_of, gradient_while_loop
+
+_TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
+              dtypes.complex128}
+
+
+def is_trainable(tensor) -> bool:
+    return tensor.dtype.base_dtype in _TRAINABLE
+
+
+class GradientState:
+    """Routes the gradient loop's reads of forward values: constants directly, per-iteration
+    values through one stack each."""
+
+    def __init__(self, forward):
+        self.forward = forward
+        self.graph = forward.loop_cond._graph
+        self.counter = _forward_counter(forward)
+        self._popped = {}
+        self._pivots = {}
+        self._pushed = None  # the ControlTrigger that pulls every push into a step
+
+    def owns(self, tensor) -> bool:
+        frame = frame_of(tensor.op)
+        while frame is not None:
+            if frame is self.forward:
+                return True
+            frame = frame.outer and frame_of_context(frame.outer)
+        return False
+
+    def real_value(self, tensor, grad_context):
+        """What the gradient loop reads for forward `tensor` in the matching iteration."""
+        value = self._popped.get(tensor)
+        if value is None:
+            value = self._popped[tensor] = self._read(tensor, grad_context)
+        return value
+
+    def _read(self, tensor, grad_context):
+        source = tensor.op
+        if source.type in ENTER_TYPES and source.attrs.get("is_constant"):
+            return grad_context.add_value(source._inputs[0])
+        stack = self._stack_for(tensor)
+        branch = _cond_branch_of(source, self.forward)
+        branch_pivot = self._branch_pivot(*branch, grad_context) if branch else None
+        graph = self.graph
+        saved = graph._control_flow_context
+        try:
+            with graph.control_dependencies(None):  # (this also leaves the loop context)
+                graph._control_flow_context = grad_context
+                pop = make_op("StackPopV2", [stack], "StackPopV2",
+                              {"elem_type": tensor.dtype.base_dtype, "_shape": tensor._shape})
+        finally:
+            graph._control_flow_context = saved
+        if branch_pivot is not None:
+            _run_before(branch_pivot, pop)  # pop only where the forward branch pushed
+        return pop._outputs[0]
+
+    def _branch_pivot(self, forward_pred, branch, grad_context):
+        """An op of the gradient loop that runs exactly in the iterations where the forward
+        loop took `branch` (0 or 1) of the cond on `forward_pred`."""
+        pivot = self._pivots.get((forward_pred, branch))
+        if pivot is None:
+            pred = self.real_value(forward_pred, grad_context)
+            graph = self.graph
+            saved = graph._control_flow_context
+            try:
+                with graph.control_dependencies(None):
+                    graph._control_flow_context = grad_context
+                    taken = control_flow.switch(pred, pred)[branch]
+                    pivot = array_ops.identity(taken, "branch_taken").op
+                    self._pivots[(forward_pred, branch)] = pivot
+            finally:
+                graph._control_flow_context = saved
+        return pivot
+
+    def _stack_for(self, tensor):
+        """A stack made at the top of the graph, and a push of `tensor` in the forward loop."""
+        graph = self.graph
+        saved = graph._control_flow_context
+        try:
+            with graph.control_dependencies(None):
+                graph._control_flow_context = None
+                stack = make_op("StackV2", [], "StackV2", {"elem_type": tensor.dtype.base_dtype})
+                graph._control_flow_context = self.forward
+                with graph.name_scope(self.forward.name):
+                    push = make_op("StackPushV2", [stack._outputs[0], tensor], "StackPushV2")
+        finally:
+            graph._control_flow_context = saved
+        _run_before(push, self._push_trigger())
+        return stack._outputs[0]
+
+    def _push_trigger(self):
+        """A ControlTrigger the counter waits for, after every push. Pushes inside a cond
+        branch run only when it is taken, so the counter must not wait for them to run."""
+        if self._pushed is None:
+            graph = self.graph
+            saved = graph._control_flow_context
+            try:
+                with graph.control_dependencies(None), graph.name_scope(self.forward.name):
+                    graph._control_flow_context = self.forward
+                    self._pushed = make_op("ControlTrigger", [], "pushed")
+            finally:
+                graph._control_flow_context = saved
+            _run_before(self._pushed, self.counter.next_iteration)
+        return self._pushed
+
+
+def _cond_branch_of(op, frame):
+    """(pred, branch) of the innermost cond branch whose values `op` makes inside while loop
+    `frame`, or None. A Switch bringing a value into a branch belongs to that branch."""
+    if "_branch" in op.attrs:
+        return op.attrs["_pred"], op.attrs["_branch"]
+    context = op._control_flow_context
+    while context is not None and context is not frame:
+        if hasattr(context, "branch"):
+            return context.pred, context.branch
+        context = context.outer
+    return None
+
+
+def frame_of_context(context):
+    while context is not None and not getattr(context, "is_while", False):
+        context = context.outer
+    return context
+
+
+def _run_before(op, later) -> None:
+    """`later` waits for `op`; pulling the counter into a step pulls every push with it."""
+    later._control_inputs.append(op)
+    op._control_outputs.append(later)
+    later._graph._structure_changed()
+
+
+class _Counter:
+    def __init__(self, exit_value, next_iteration):
+        self.exit = exit_value
+        self.next_iteration = next_iteration
+
+
+def _forward_counter(forward):
+    """A loop variable counting the forward loop's iterations (built once per loop)."""
+    if getattr(forward, "counter", None) is not None:
+        return forward.counter
+    graph = forward.loop_cond._graph
+    saved = graph._control_flow_context
+    try:
+        with graph.control_dependencies(None), graph.name_scope(forward.name):
+            graph._control_flow_context = forward.outer
+            start = constant(0, name="f_count_start")
+            entered = forward.enter(start, is_constant=False)
+            graph._control_flow_context = forward
+            merged = control_flow.merge([entered, entered], name="f_count")[0]
+            low, high = control_flow.switch(merged, forward.loop_cond._outputs[0])
+            counted = math_ops.add(array_ops.identity(high), 1)
+            next_iteration = make_op("NextIteration", [counted], "NextIteration")
+            exit_op = make_op("Exit", [low], "Exit")
+    finally:
+        graph._control_flow_context = saved
+    merge_op = merged.op
+    entered._consumers.remove(merge_op)
+    merge_op._inputs = (entered, next_iteration._outputs[0])
+    next_iteration._outputs[0]._consumers.append(merge_op)
+    if forward.outer is not None:
+        forward.outer.values.add(exit_op._outputs[0])
+    graph._structure_changed()
+    forward.counter = _Counter(exit_op._outputs[0], next_iteration)
+    return forward.counter
+
+
+def loop_gradients(frame, exit_grads, needed_enters, gradients_of_body):
+    """[(tensor outside the loop, its gradient)] for the loop's entered tensors in
+    `needed_enters`, given the gradients of its Exits. `gradients_of_body(ys, xs, grad_ys)`
+    differentiates the body (the caller's tf.gradients machinery, limited to this frame)."""
+    loop_vars = [i for i, enter in enumerate(frame.loop_enters) if is_trainable(enter._outputs[0])]
+    captured = [enter for enter in frame.constant_enters
+                if enter in needed_enters and is_trainable(enter._outputs[0])]
+    if not loop_vars and not captured:
+        return []
+    state = GradientState(frame)
+    starts = [exit_grads[i] if exit_grads[i] is not None
+              else input_ops.zeros_like(frame.exits[i]._outputs[0]) for i in loop_vars]
+    totals = [input_ops.zeros_like(enter._inputs[0]) for enter in captured]
+    body_results = [frame.next_iterations[i]._inputs[0] for i in loop_vars]
+    body_inputs = [_body_input(frame, i) for i in loop_vars]
+    invariants = [enter._outputs[0] for enter in captured]
+    count = len(loop_vars)
+
+    def cond(remaining, *_):
+        return logic_ops.greater(remaining, 0)
+
+    def body(remaining, *carried):
+        grads, sums = carried[:count], carried[count:]
+        found = gradients_of_body(body_results, body_inputs + invariants, list(grads))
+        new_grads = [g if g is not None else input_ops.zeros_like(old)
+                     for g, old in zip(found[:count], grads)]
+        new_sums = [total if g is None else math_ops.add(total, g)
+                    for g, total in zip(found[count:], sums)]
+        return [math_ops.subtract(remaining, 1)] + new_grads + new_sums
+
+    exits = gradient_while_loop(cond, body, [state.counter.exit] + starts + totals, state)
+    results = []
+    for i, grad in zip(loop_vars, exits[1:1 + count]):
+        if frame.loop_enters[i] in needed_enters:
+            results.append((frame.loop_enters[i]._inputs[0], grad))
+    for enter, grad in zip(captured, exits[1 + count:]):
+        results.append((enter._inputs[0], grad))
+    return results
+
+
+def _body_input(frame, index):
+    """The body's view of loop variable `index`: the Identity after its Switch."""
+    switch = frame.merges[index]._outputs[0]._consumers
+    for op in switch:
+        if op.type in ("Switch", "RefSwitch"):
+            for consumer in op._outputs[1]._consumers:
+                if consumer.type == "Identity":
+                    return consumer._outputs[0]
+    raise LookupError(f"while loop {frame.name} has no body input for variable {index}")

@@ -1,0 +1,360 @@
+"""Graph: the ops in creation order, their unique names, name scopes and control dependencies."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+
+from . import stacks
+from .control_deps import ControlDependencies
+from .operation import Operation
+from .registry import ShapeError
+from .shapes import shape_list_str
+from .tensor import Tensor
+
+_graph_ids = itertools.count(1)
+_VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
+_VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
+
+
+class GraphKeys:
+    """Standard collection names."""
+
+    GLOBAL_VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    MODEL_VARIABLES = "model_variables"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    SUMMARIES = "summaries"
+    VARIABLES = GLOBAL_VARIABLES
+
+
+class Graph:
+    """A dataflow graph: ops in creation order (so creation order is a topological order)."""
+
+    def __init__(self):
+        self._ops = []
+        self._ops_by_name = {}
+        self._names_in_use = {}
+        self._name_stack = ""
+        self._collections = {}
+        self._finalized = False
+        self._unfeedable = set()
+        self._unfetchable = set()
+        self._seed = None
+        self._structure_version = 0
+        self._creation_order_is_topological = True  # no edge added later, no op moved
+        self._control_flow_context = None
+        self._control_deps = ControlDependencies(self)
+        self._gradient_overrides = {}
+        self._seed_offset = 0  # op seeds derived from the graph seed count up per graph
+        self.id = next(_graph_ids)
+
+    @property
+    def name(self) -> str:
+        return f"Graph#{self.id}"
+
+    def __repr__(self) -> str:
+        return f"<tf.Graph {self.name} ops={len(self._ops)}>"
+
+    # -- default graph -------------------------------------------------------------------
+    def as_default(self):
+        """Makes this the default graph for the duration of a `with` block."""
+        return stacks.default_graph_stack.get_controller(self)
+
+    # -- state ---------------------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return len(self._ops)
+
+    @property
+    def _last_id(self) -> int:
+        return len(self._ops)
+
+    @property
+    def finalized(self) -> bool:
+        return self._finalized
+
+    def finalize(self) -> None:
+        self._finalized = True
+
+    @property
+    def seed(self):
+        return self._seed
+
+    @seed.setter
+    def seed(self, seed) -> None:
+        self._seed = seed
+
+    @property
+    def building_function(self) -> bool:
+        return False
+
+    def _structure_changed(self) -> None:
+        """Invalidates cached step plans after an existing op gained an edge."""
+        self._structure_version += 1
+        self._creation_order_is_topological = False
+
+    # -- names -----------------------------------------------------------------------------
+    def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+        """`name` under the current scope, suffixed `_1`, `_2`... until unused (case-insensitive)."""
+        if self._name_stack:
+            name = self._name_stack + "/" + name
+        return self._unique_absolute_name(name, mark_as_used)
+
+    def _unique_absolute_name(self, name: str, mark_as_used: bool = True) -> str:
+        in_use = self._names_in_use
+        key = name.lower()
+        count = in_use.get(key, 0)
+        if mark_as_used:
+            in_use[key] = count + 1
+        if count > 0:
+            base_key = key
+            while key in in_use:
+                key = f"{base_key}_{count}"
+                count += 1
+            if mark_as_used:
+                in_use[key] = 1
+            name = f"{name}_{count - 1}"
+        return name
+
+    def get_name_scope(self) -> str:
+        return self._name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name):
+        """Opens scope `name` (made unique); `name/` re-enters exactly; None or '' goes to the root."""
+        old = self._name_stack
+        self._name_stack = self._resolve_scope(name)
+        try:
+            yield self._name_stack + "/" if self._name_stack else ""
+        finally:
+            self._name_stack = old
+
+    def _resolve_scope(self, name) -> str:
+        if isinstance(name, bytes):
+            name = name.decode()
+        if not name:
+            return ""
+        if self._name_stack:
+            if not _VALID_SCOPE_NAME.match(name):
+                raise ValueError(f"'{name}' is not a valid scope name. A scope name has to match "
+                                 f"the following pattern: {_VALID_SCOPE_NAME.pattern}")
+        elif not _VALID_OP_NAME.match(name):
+            raise ValueError(f"'{name}' is not a valid root scope name. A root scope name has to "
+                             f"match the following pattern: {_VALID_OP_NAME.pattern}")
+        if name.endswith("/"):
+            return name[:-1]
+        return self.unique_name(name)
+
+    def _op_name(self, name, default: str) -> str:
+        """The final name for a new op: `name` or `default`, uniquified; `x/` means exactly x."""
+        if name is None:
+            return self.unique_name(default)
+        if isinstance(name, bytes):
+            name = name.decode()
+        if name.endswith("/"):
+            return name[:-1]
+        return self.unique_name(name)
+
+    # -- control dependencies ----------------------------------------------------------------
+    def control_dependencies(self, control_inputs):
+        """Ops created inside the block run after `control_inputs` (None clears the inherited set)."""
+        return self._control_deps.scope(control_inputs)
+
+    # -- building ops ----------------------------------------------------------------------------
+    def _create_op(self, opdef, inputs, name: str, attrs=None) -> Operation:
+        """Adds one op whose inputs are Tensors of this graph and whose name is final."""
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        if name in self._ops_by_name:
+            raise ValueError(f"Duplicate node name in graph: '{name}'")
+        if not _VALID_OP_NAME.match(name):
+            raise ValueError(f"`{name}` is not a valid node name. Accepted names conform to "
+                             f"Regex /{_VALID_OP_NAME!r}/")
+        context = self._control_flow_context
+        position = len(self._ops)
+        if context is not None:
+            inputs = context.process_inputs(inputs)
+        op = Operation.__new__(Operation)
+        op._graph = self
+        op._id = len(self._ops)
+        op.name = name
+        op.type = opdef.type
+        op._inputs = tuple(inputs)
+        op.attrs = attrs if attrs is not None else {}
+        if self._gradient_overrides and opdef.type in self._gradient_overrides:
+            op.attrs = dict(op.attrs, _gradient_op_type=self._gradient_overrides[opdef.type])
+        op._opdef = opdef
+        op._control_flow_context = context
+        op._control_outputs = []
+        op.device = ""
+        op._control_inputs = self._control_deps.inputs_for(op._inputs)
+        try:
+            outputs = opdef.infer(op)
+        except ShapeError as error:
+            shapes_text = ", ".join(shape_list_str(t._shape) for t in op._inputs)
+            raise ValueError(f"{error} for '{{{{node {name}}}}} = {node_summary(op)}' with "
+                             f"input shapes: {shapes_text}.") from None
+        op._outputs = [Tensor(op, i, dtype, shape) for i, (dtype, shape) in enumerate(outputs)]
+        for tensor in op._inputs:
+            tensor._consumers.append(op)
+        for control in op._control_inputs:
+            control._control_outputs.append(op)
+        self._insert(op, position)
+        self._ops_by_name[name] = op
+        self._control_deps.record(op)
+        if context is not None:
+            context.record(op)
+        return op
+
+    def _insert(self, op, position: int) -> None:
+        """Appends `op`, or, if a cond or while context just made Switch or Enter ops for its
+        inputs, puts it before them: TF adds the op first and then rewires its inputs."""
+        if position == len(self._ops):
+            self._ops.append(op)
+            return
+        self._ops.insert(position, op)
+        self._creation_order_is_topological = False
+        for index in range(position, len(self._ops)):
+            self._ops[index]._id = index
+
+    # -- looking things up --------------------------------------------------------------------------
+    def get_operations(self):
+        return list(self._ops)
+
+    def get_operation_by_name(self, name: str) -> Operation:
+        if not isinstance(name, str):
+            raise TypeError(f"Operation names are strings (or similar), not {type(name).__name__}.")
+        return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
+
+    def get_tensor_by_name(self, name: str) -> Tensor:
+        if not isinstance(name, str):
+            raise TypeError(f"Tensor names are strings (or similar), not {type(name).__name__}.")
+        return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
+
+    def _get_operation_or_none(self, name: str):
+        return self._ops_by_name.get(name)
+
+    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+        """Resolves a Tensor, Operation, Variable or name to an element of this graph (TF's rules)."""
+        from .lookup import as_graph_element
+        return as_graph_element(self, obj, allow_tensor, allow_operation)
+
+    # -- collections --------------------------------------------------------------------------------
+    def add_to_collection(self, name, value) -> None:
+        self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value) -> None:
+        names = (names,) if isinstance(names, str) else set(names)
+        for name in names:
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name):
+        return self._collections.setdefault(name, [])
+
+    def get_collection(self, name, scope=None):
+        items = self._collections.get(name, [])
+        if scope is None:
+            return list(items)
+        pattern = re.compile(scope)
+        return [item for item in items
+                if hasattr(item, "name") and pattern.match(item.name)]
+
+    def get_all_collection_keys(self):
+        return [name for name, items in self._collections.items() if items]
+
+    def clear_collection(self, name) -> None:
+        self._collections.pop(name, None)
+
+    # -- feeding and fetching guards ----------------------------------------------------------------
+    def prevent_feeding(self, tensor) -> None:
+        self._unfeedable.add(tensor)
+
+    def prevent_fetching(self, op) -> None:
+        self._unfetchable.add(op)
+
+    def is_feedable(self, tensor) -> bool:
+        return tensor not in self._unfeedable
+
+    def is_fetchable(self, element) -> bool:
+        op = element.op if isinstance(element, Tensor) else element
+        return op not in self._unfetchable
+
+    # -- compatibility no-ops -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def device(self, device_name_or_function):
+        """Accepted for TF code; everything runs on numpy on the CPU."""
+        yield
+
+    @contextlib.contextmanager
+    def colocate_with(self, op, ignore_existing=False):
+        yield
+
+    @contextlib.contextmanager
+    def gradient_override_map(self, op_type_map):
+        from ..autodiff.gradients import override_gradients
+        with override_gradients(self, op_type_map):
+            yield
+
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        return GraphDef(self._ops)
+
+    @property
+    def graph_def_versions(self):
+        return None
+
+
+class GraphDef:
+    """A read-only GraphDef view: `node` is the list of NodeDefs."""
+
+    def __init__(self, ops):
+        self.node = [op.node_def for op in ops]
+
+    def __str__(self) -> str:
+        return "".join(f"node {{\n{_indent(str(node))}}}\n" for node in self.node)
+
+
+def _indent(text: str) -> str:
+    return "".join("  " + line + "\n" for line in text.splitlines())
+
+
+def node_summary(op) -> str:
+    """`AddV2[T=DT_FLOAT](Const, Const_1)`, as TF prints a node in shape errors."""
+    from .operation import _attr_word, input_name
+    attrs = {}
+    if op._inputs:
+        attrs["T"] = op._inputs[0].dtype
+    attrs.update({k: v for k, v in op.attrs.items() if not k.startswith("_") and k != "value"})
+    words = ", ".join(f"{key}={_attr_word(attrs[key])}" for key in sorted(attrs))
+    inputs = ", ".join(input_name(t) for t in op._inputs)
+    return f"{op.type}[{words}]({inputs})"
+
+
+def get_graph_from_inputs(values, default=None):
+    """The graph of the first graph element in `values`; all must agree (TF's A1 rule)."""
+    graph = None
+    first = None
+    for value in values:
+        element = _graph_element_of(value)
+        if element is None:
+            continue
+        if graph is None:
+            graph, first = element.graph, element
+        elif element.graph is not graph:
+            raise ValueError(f"{element!s} must be from the same graph as {first!s} (graphs are "
+                             f"{element.graph!r} and {graph!r}).")
+    if graph is not None:
+        return graph
+    return default if default is not None else stacks.get_default_graph()
+
+
+def _graph_element_of(value):
+    if isinstance(value, (Tensor, Operation)):
+        return value
+    as_element = getattr(value, "_as_graph_element", None)
+    if as_element is not None and not isinstance(value, type):
+        return as_element()
+    return None

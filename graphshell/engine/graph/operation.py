@@ -1,0 +1,182 @@
+"""Operation: a node of the graph with a type, inputs, control inputs, attrs and outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtypes, shapes
+
+
+class Operation:
+    """One node: `type` names its definition in the op registry; `outputs` are its Tensors."""
+
+    __slots__ = ("_graph", "_id", "name", "type", "_inputs", "_control_inputs", "_outputs",
+                 "attrs", "_opdef", "_control_flow_context", "_control_outputs", "device",
+                 "__weakref__")
+
+    # -- structure ---------------------------------------------------------------------
+    @property
+    def graph(self):
+        return self._graph
+
+    @property
+    def inputs(self):
+        return self._inputs
+
+    @property
+    def outputs(self):
+        return list(self._outputs)
+
+    def values(self):
+        return tuple(self._outputs)
+
+    @property
+    def control_inputs(self):
+        return list(self._control_inputs)
+
+    @property
+    def _control_outputs_list(self):
+        return list(self._control_outputs)
+
+    @property
+    def num_inputs(self) -> int:
+        return len(self._inputs)
+
+    @property
+    def op_def(self):
+        return self._opdef
+
+    @property
+    def node_def(self):
+        return NodeDef(self)
+
+    @property
+    def traceback(self):
+        return []
+
+    def get_attr(self, name):
+        try:
+            return self.attrs[name]
+        except KeyError:
+            pass
+        if name == "T" and self._inputs:  # the element type most ops are typed by
+            return self._inputs[0].dtype.base_dtype
+        raise ValueError(f"Operation {self.name!r} has no attr named '{name}'.")
+
+    def _set_attr(self, name, value) -> None:
+        self.attrs[name] = value
+
+    def _add_control_input(self, op) -> None:
+        self._add_control_inputs([op])
+
+    def _add_control_inputs(self, ops) -> None:
+        for op in ops:
+            if not isinstance(op, Operation):
+                raise TypeError(f"op must be an Operation: {op!r}")
+            if op not in self._control_inputs:
+                self._control_inputs.append(op)
+                op._control_outputs.append(self)
+        self._graph._structure_changed()
+
+    def _as_graph_element(self):
+        return self
+
+    # -- running -------------------------------------------------------------------------
+    def run(self, feed_dict=None, session=None):
+        """`session.run(self, feed_dict)` on the given or the default session; returns None."""
+        from ..run.session import run_using_default_session
+        run_using_default_session(self, feed_dict, self._graph, session)
+
+    # -- display -------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"<tf.Operation {self.name!r} type={self.type}>"
+
+    def __str__(self) -> str:
+        return str(NodeDef(self))
+
+
+class NodeDef:
+    """A read-only NodeDef view of an op, printed in protobuf text format as TF prints it."""
+
+    def __init__(self, op: Operation):
+        self.name = op.name
+        self.op = op.type
+        self.device = op.device
+        self.input = [input_name(t) for t in op._inputs] + \
+            ["^" + c.name for c in op._control_inputs]
+        self.attr = {k: v for k, v in op.attrs.items() if not k.startswith("_")}
+
+    def __str__(self) -> str:
+        lines = [f'name: "{self.name}"', f'op: "{self.op}"']
+        lines += [f'input: "{name}"' for name in self.input]
+        for key in sorted(self.attr):
+            lines += ["attr {", f'  key: "{key}"', "  value {"]
+            lines += ["    " + line for line in _attr_value_lines(self.attr[key])]
+            lines += ["  }", "}"]
+        return "\n".join(lines) + "\n"
+
+    __repr__ = __str__
+
+
+def input_name(tensor) -> str:
+    """A NodeDef input: the op name for output 0, `op:i` for other outputs."""
+    if tensor.value_index == 0:
+        return tensor.op.name
+    return f"{tensor.op.name}:{tensor.value_index}"
+
+
+def _attr_word(value) -> str:
+    """An attr value as TF prints it inside a node summary (DT_FLOAT, true, [1, 2])."""
+    if isinstance(value, dtypes.DType):
+        return _datatype_word(value.base_dtype)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "<unknown>"
+    return str(value)
+
+
+_TYPE_ENUM_NAMES = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}
+
+
+def _datatype_word(dtype: dtypes.DType) -> str:
+    base = dtype.base_dtype.name
+    word = "DT_" + _TYPE_ENUM_NAMES.get(base, base.upper())
+    return word + "_REF" if dtype.is_ref else word
+
+
+def _attr_value_lines(value):
+    if isinstance(value, dtypes.DType):
+        return [f"type: {_datatype_word(value)}"]
+    if isinstance(value, bool):
+        return [f"b: {'true' if value else 'false'}"]
+    if isinstance(value, int):
+        return [f"i: {value}"]
+    if isinstance(value, float):
+        return [f"f: {value}"]
+    if isinstance(value, (str, bytes)):
+        text = value.decode() if isinstance(value, bytes) else value
+        return [f's: "{text}"']
+    if isinstance(value, shapes.TensorShape):
+        return _shape_lines(value)
+    if isinstance(value, np.ndarray) or np.isscalar(value):
+        return _tensor_lines(np.asarray(value))
+    if isinstance(value, (list, tuple)):
+        return ["list {"] + [f"  i: {v}" for v in value] + ["}"]
+    return [f"s: {str(value)!r}"]
+
+
+def _shape_lines(shape: shapes.TensorShape):
+    if shape.ndims is None:
+        return ["shape {", "  unknown_rank: true", "}"]
+    dims = [f"  dim {{ size: {-1 if d is None else d} }}" for d in shape.as_list()]
+    return ["shape {"] + dims + ["}"]
+
+
+def _tensor_lines(array: np.ndarray):
+    dtype = dtypes.as_dtype(array.dtype)
+    dims = "".join(f" dim {{ size: {d} }}" for d in array.shape)
+    shown = array.ravel()[:8].tolist()
+    values = ", ".join(repr(v) for v in shown) + (", ..." if array.size > 8 else "")
+    return ["tensor {", f"  dtype: {_datatype_word(dtype)}",
+            f"  tensor_shape {{{dims} }}", f"  values: [{values}]", "}"]

@@ -1,0 +1,174 @@
+"""Tensor: a symbolic output of an Operation, with TF's Python operators.
+
+Operators build ops through functions that the op modules register in `OPERATORS`, so this
+module knows nothing about any particular op.
+"""
+
+from __future__ import annotations
+
+from . import errors, shapes
+
+# name -> function(x, y) or function(x); filled in by graphshell.engine.ops.*
+OPERATORS = {}
+
+
+def _binary(name):
+    def method(self, other):
+        return OPERATORS[name](self, other)
+    method.__name__ = f"__{name}__"
+    return method
+
+
+def _reflected(name):
+    def method(self, other):
+        return OPERATORS["r" + name](self, other)
+    method.__name__ = f"__r{name}__"
+    return method
+
+
+class Tensor:
+    """The `value_index`-th output of `op`: a dtype and a static shape, never a value."""
+
+    __slots__ = ("op", "value_index", "dtype", "_shape", "_consumers", "__weakref__")
+    # Make numpy defer to our reflected operators, so np.array(...) * t builds an op.
+    __array_priority__ = 100
+    __array_ufunc__ = None
+
+    def __init__(self, op, value_index, dtype, shape):
+        self.op = op
+        self.value_index = value_index
+        self.dtype = dtype
+        self._shape = shape
+        self._consumers = []
+
+    # -- identity --------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return f"{self.op.name}:{self.value_index}"
+
+    @property
+    def graph(self):
+        return self.op._graph
+
+    @property
+    def device(self) -> str:
+        return self.op.device
+
+    @property
+    def shape(self) -> shapes.TensorShape:
+        return shapes.TensorShape(self._shape)
+
+    def get_shape(self) -> shapes.TensorShape:
+        return shapes.TensorShape(self._shape)
+
+    def set_shape(self, shape) -> None:
+        """Refines the static shape; an incompatible shape is a ValueError."""
+        raw = shapes.as_raw_shape(shape)
+        if not shapes.shapes_compatible(self._shape, raw):
+            from ..ops.rules import ShapeError, merge_all_same
+            try:
+                merge_all_same([self._shape, raw])
+            except ShapeError as clash:  # TF's words: "Dimension 0 in both shapes must be..."
+                raise ValueError(str(clash)) from None
+        self._shape = shapes.merge_shapes(self._shape, raw)
+
+    def _shape_tuple(self):
+        return self._shape
+
+    def _rank(self):
+        return None if self._shape is None else len(self._shape)
+
+    def consumers(self):
+        """The ops that read this tensor, one entry per input slot."""
+        return list(self._consumers)
+
+    def __repr__(self) -> str:
+        return (f"<tf.Tensor {self.name!r} shape={shapes.shape_str(self._shape)} "
+                f"dtype={self.dtype.name}>")
+
+    def __str__(self) -> str:
+        if self._shape is None:
+            return f'Tensor("{self.name}", dtype={self.dtype.name})'
+        return (f'Tensor("{self.name}", shape={shapes.shape_str(self._shape)}, '
+                f"dtype={self.dtype.name})")
+
+    def _as_graph_element(self):
+        return self
+
+    # -- evaluation ---------------------------------------------------------------------
+    def eval(self, feed_dict=None, session=None):
+        """`session.run(self, feed_dict)` on the given or the default session."""
+        from ..run.session import eval_using_default_session
+        return eval_using_default_session(self, feed_dict, self.graph, session)
+
+    # -- Python protocol: symbolic tensors are not values --------------------------------
+    def __bool__(self):
+        raise errors.OperatorNotAllowedInGraphError(
+            "Using a symbolic `tf.Tensor` as a Python `bool` is not allowed. It has no value "
+            "until a session runs it: use tf.cond (or tf.where) to choose by its value, and "
+            "`if t is not None:` to test whether a tensor exists.")
+
+    def __len__(self):
+        raise TypeError(
+            f"len is not well defined for a symbolic Tensor ({self.name}). Please call "
+            "`x.shape` rather than `len(x)` for shape information.")
+
+    def __iter__(self):
+        raise errors.OperatorNotAllowedInGraphError(
+            "Iterating over a symbolic `tf.Tensor` is not allowed. It has no value until a "
+            "session runs it: use tf.unstack(t) to get its rows as tensors.")
+
+    def __array__(self, dtype=None, copy=None):
+        raise NotImplementedError(
+            f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array. This error "
+            "may indicate that you're trying to pass a Tensor to a NumPy call, which is not "
+            "supported.")
+
+    __hash__ = object.__hash__
+
+    # -- operators ------------------------------------------------------------------------
+    __add__ = _binary("add")
+    __radd__ = _reflected("add")
+    __sub__ = _binary("sub")
+    __rsub__ = _reflected("sub")
+    __mul__ = _binary("mul")
+    __rmul__ = _reflected("mul")
+    __truediv__ = _binary("truediv")
+    __rtruediv__ = _reflected("truediv")
+    __floordiv__ = _binary("floordiv")
+    __rfloordiv__ = _reflected("floordiv")
+    __mod__ = _binary("mod")
+    __rmod__ = _reflected("mod")
+    __pow__ = _binary("pow")
+    __rpow__ = _reflected("pow")
+    __matmul__ = _binary("matmul")
+    __rmatmul__ = _reflected("matmul")
+    __and__ = _binary("and")
+    __rand__ = _reflected("and")
+    __or__ = _binary("or")
+    __ror__ = _reflected("or")
+    __xor__ = _binary("xor")
+    __rxor__ = _reflected("xor")
+    __lt__ = _binary("lt")
+    __le__ = _binary("le")
+    __gt__ = _binary("gt")
+    __ge__ = _binary("ge")
+
+    def __neg__(self):
+        return OPERATORS["neg"](self)
+
+    def __abs__(self):
+        return OPERATORS["abs"](self)
+
+    def __invert__(self):
+        return OPERATORS["invert"](self)
+
+    def __getitem__(self, key):
+        return OPERATORS["getitem"](self, key)
+
+
+def is_tensor(value) -> bool:
+    return isinstance(value, Tensor)
+
+
+__all__ = ["Tensor", "OPERATORS", "is_tensor", "errors"]

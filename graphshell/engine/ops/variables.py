@@ -1,0 +1,230 @@
+"""tf.Variable as a classic TF1 ref variable, plus the variable collections and initializers.
+
+`Variable(0.2, name="a")` builds `a/initial_value` (Const), `a` (VariableV2), `a/Assign` (the
+initializer) and `a/read` (Identity: the value other ops use).
+"""
+
+from __future__ import annotations
+
+from ..graph import stacks
+from ..graph.build import make_op
+from ..graph.convert import convert_to_tensor
+from ..graph.graph import GraphKeys
+from . import array_ops, control_ops, logic_ops, state_ops
+from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
+from ..graph.tensor import Tensor
+
+
+class Variable:
+    """A mutable tensor whose value lives in each session (uninitialised until assigned)."""
+
+    __array_priority__ = 100
+    __array_ufunc__ = None
+
+    def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
+                 caching_device=None, name=None, variable_def=None, dtype=None,
+                 expected_shape=None, import_scope=None, constraint=None, use_resource=None,
+                 synchronization=None, aggregation=None, shape=None):
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        self._trainable = True if trainable is None else bool(trainable)
+        self._constraint = constraint
+        graph = stacks.get_default_graph()
+        with graph.control_dependencies(None), graph.name_scope(name or "Variable") as scope:
+            self._initial_value = self._convert_initial_value(graph, initial_value, dtype)
+            wanted = as_raw_shape(shape) if shape is not None else self._initial_value._shape
+            if validate_shape and not is_fully_defined(wanted):
+                raise ValueError(f"initial_value must have a shape specified: "
+                                 f"{self._initial_value}")
+            self._variable = state_ops.variable_op(wanted, self._initial_value.dtype, scope)
+            self._initializer_op = state_ops.assign(
+                self._variable, self._initial_value, validate_shape=validate_shape,
+                name="Assign").op
+            self._snapshot = array_ops.identity(self._variable, name="read")
+        if collections is None:
+            collections = [GraphKeys.GLOBAL_VARIABLES]
+        if self._trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
+            collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
+        graph.add_to_collections(collections, self)
+
+    @staticmethod
+    def _convert_initial_value(graph, initial_value, dtype):
+        if callable(initial_value):
+            with graph.name_scope("Initializer"):
+                initial_value = initial_value()
+        return convert_to_tensor(initial_value, dtype=dtype, name="initial_value")
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._variable.name
+
+    @property
+    def op(self):
+        return self._variable.op
+
+    @property
+    def dtype(self):
+        return self._variable.dtype
+
+    @property
+    def shape(self) -> TensorShape:
+        return self._variable.shape
+
+    def get_shape(self) -> TensorShape:
+        return self._variable.shape
+
+    @property
+    def graph(self):
+        return self._variable.graph
+
+    @property
+    def device(self) -> str:
+        return ""
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    @property
+    def initializer(self):
+        return self._initializer_op
+
+    @property
+    def initial_value(self) -> Tensor:
+        return self._initial_value
+
+    def __repr__(self) -> str:
+        return (f"<tf.Variable '{self.name}' shape={shape_str(self._variable._shape)} "
+                f"dtype={self.dtype.name}>")
+
+    # -- values ------------------------------------------------------------------------------
+    def value(self) -> Tensor:
+        """The cached read (`name/read`) that ops built from this variable use."""
+        return self._snapshot
+
+    def read_value(self) -> Tensor:
+        """A new read op: inside `control_dependencies`, it reads after the dependencies ran."""
+        return array_ops.identity(self._variable, name="read")
+
+    def eval(self, session=None):
+        return self._variable.eval(session=session)
+
+    def initialized_value(self) -> Tensor:
+        """Its value if initialised, else its initial value (for initial values that depend
+        on other variables)."""
+        from . import control_flow
+        graph = self.graph
+        with graph.control_dependencies(None):
+            return control_flow.cond(state_ops.is_variable_initialized(self), self.read_value,
+                                     lambda: self.initial_value)
+
+    def load(self, value, session=None) -> None:
+        """Assigns `value` by feeding the initializer (TF1's deprecated `Variable.load`)."""
+        session = session or stacks.get_default_session()
+        if session is None:
+            raise ValueError("Either session argument should be provided or default session "
+                             "should be established")
+        session.run(self._initializer_op, {self._initializer_op.inputs[1]: value})
+
+    # -- updates -----------------------------------------------------------------------------
+    def assign(self, value, use_locking=False, name=None, read_value=True):
+        result = state_ops.assign(self._variable, value, use_locking=use_locking, name=name)
+        return result if read_value else result.op
+
+    def assign_add(self, delta, use_locking=False, name=None, read_value=True):
+        result = state_ops.assign_add(self._variable, delta, use_locking=use_locking, name=name)
+        return result if read_value else result.op
+
+    def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
+        result = state_ops.assign_sub(self._variable, delta, use_locking=use_locking, name=name)
+        return result if read_value else result.op
+
+    # -- conversion ------------------------------------------------------------------------------
+    def _as_graph_element(self):
+        return self._variable
+
+    def _graphshell_tensor(self, dtype=None, name=None, as_ref=False):
+        return self._variable if as_ref else self._snapshot
+
+    def _ref(self):
+        return self._variable
+
+    def __iter__(self):
+        raise TypeError("'Variable' object is not iterable.")
+
+    def __bool__(self):
+        return bool(self._snapshot)
+
+    __hash__ = object.__hash__
+
+
+def _delegate_operator(method_name):
+    def method(self, *args):
+        return getattr(self._snapshot, method_name)(*args)
+    method.__name__ = method_name
+    return method
+
+
+for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+              "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
+              "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__and__",
+              "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__lt__", "__le__",
+              "__gt__", "__ge__", "__neg__", "__abs__", "__invert__", "__getitem__"):
+    setattr(Variable, _name, _delegate_operator(_name))
+
+
+# -- collections and initializers -------------------------------------------------------------
+def global_variables(scope=None):
+    return stacks.get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope=None):
+    return stacks.get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope=None):
+    return stacks.get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def model_variables(scope=None):
+    return stacks.get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+
+
+def variables_initializer(var_list, name="init"):
+    """One op (a NoOp) whose control inputs are the initializers of `var_list`."""
+    if var_list:
+        return control_ops.group(*[v.initializer for v in var_list], name=name)
+    return control_ops.no_op(name=name)
+
+
+def global_variables_initializer():
+    return variables_initializer(global_variables())
+
+
+def local_variables_initializer():
+    return variables_initializer(local_variables(), name="init_1")
+
+
+def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
+    """A string tensor naming the variables of `var_list` not yet initialised in the session."""
+    from ..graph.convert import constant
+    from . import index_ops
+    var_list = global_variables() if var_list is None else var_list
+    graph = stacks.get_default_graph()
+    with graph.name_scope(name) as scope:
+        if not var_list:
+            return constant([], dtype="string", name=scope)
+        flags = [state_ops.is_variable_initialized(v) for v in var_list]
+        missing = logic_ops.logical_not(array_ops.stack(flags))
+        names = constant([v.op.name for v in var_list])
+        positions = array_ops.reshape(logic_ops.where(missing), [-1])
+        return index_ops.gather(names, positions, name=scope)
+
+
+__all__ = ["Variable", "global_variables", "trainable_variables", "local_variables",
+           "variables_initializer", "global_variables_initializer", "make_op"]

@@ -1,0 +1,295 @@
+"""Sessions: run steps on a graph, own variable state, and stack up as the default session."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import warnings
+
+from ..graph import errors, stacks
+from . import protos, steps
+from .executor import Plan, StepFailure, execute
+from .feeds import as_graph_strings, resolve_feeds
+from .fetches import FetchHandler
+from ..graph.graph import Graph
+from .runtime import Runtime
+
+_session_ids = itertools.count(1)
+# Keep each step's intermediate values for inspection (the shell turns this on).
+keep_step_values = False
+
+
+class BaseSession:
+    """What Session and InteractiveSession share: running steps and the step record."""
+
+    def __init__(self, target="", graph=None, config=None):
+        _check_constructor_arguments(target, graph, config)
+        self._graph = graph if graph is not None else stacks.get_default_graph()
+        self._target = target
+        self._config = config
+        self._closed = False
+        self._runtime = Runtime()
+        self._plans = {}
+        self._step_count = 0
+        self._lock = threading.RLock()
+        self.id = next(_session_ids)
+        self._listeners = []
+
+    # -- properties ----------------------------------------------------------------------
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def()
+
+    @property
+    def sess_str(self) -> bytes:
+        target = self._target
+        return target.encode() if isinstance(target, str) else target
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def step_count(self) -> int:
+        return self._step_count
+
+    @property
+    def name(self) -> str:
+        return f"{type(self).__name__}#{self.id}"
+
+    def list_devices(self):
+        return [protos.CPU_DEVICE]
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<tf.{type(self).__name__} {self.name} graph={self._graph.name} {state}>"
+
+    def add_step_listener(self, listener) -> None:
+        self._listeners.append(listener)
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def close(self) -> None:
+        """Frees the session; closing twice is fine, using a closed session is a RuntimeError."""
+        self._closed = True
+        self._plans.clear()
+
+    def as_default(self):
+        """A context manager that makes this the default session; it does not close it."""
+        return stacks.default_session_stack.get_controller(self)
+
+    # -- running ----------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs one step computing every fetch (any nesting of lists, tuples, dicts, names)."""
+        return self._run(fetches, feed_dict, options, run_metadata, origin="run")
+
+    def _run(self, fetches, feed_dict, options, run_metadata, origin):
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if self._graph.version == 0:
+            raise RuntimeError("The Session graph is empty. Add operations to the graph before "
+                               "calling run().")
+        feeds = resolve_feeds(self._graph, feed_dict)
+        handler = FetchHandler(self._graph, fetches, feeds)
+        if not (handler.tensors or handler.targets or handler.fed_fetches):
+            return handler.build_results([])
+        with self._lock:
+            values, step = self._step(handler, feeds, fetches, feed_dict, origin, options,
+                                      run_metadata)
+        results = handler.build_results(values)
+        step.results = results
+        self._publish(step)
+        return results
+
+    def _step(self, handler, feeds, fetches, feed_dict, origin, options, run_metadata):
+        """Runs one step and returns (fetched values, Step); the caller publishes the Step once
+        it has built the results (a failed step is published here)."""
+        plan = self._plan(handler.tensors, handler.targets, feeds)
+        number = steps.next_step_number()
+        self._step_count += 1
+        fed = list(plan.fed) + [t for t in handler.fed_fetches if t not in plan.fed]
+        record = dict(number=number, session_step=self._step_count, session=self,
+                      origin=origin, fetches=fetches, feed_dict=feed_dict, plan=plan,
+                      fed_tensors=fed, fed_fetches=handler.fed_fetches)
+        try:
+            timed = run_metadata is not None and protos.wants_trace(options)
+            values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds), timed,
+                                                    keep_step_values)
+        except StepFailure as failure:
+            step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
+                              error=failure.error,
+                              values=failure.values if keep_step_values else None, **record)
+            self._publish(step)
+            cause = failure.__cause__
+            raise failure.error from (cause if cause is not failure.error else None)
+        step = steps.Step(timestamps=stamps, counts=counts,
+                          values=slots if keep_step_values else None, **record)
+        if run_metadata is not None and protos.wants_trace(options) and plan.ops:
+            protos.fill_run_metadata(run_metadata, step)
+        return values, step
+
+    def _plan(self, tensors, targets, feeds) -> Plan:
+        key = (tuple(tensors), tuple(targets), frozenset(feeds), self._graph._structure_version)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = Plan(tensors, targets, feeds, self._runtime)
+        return plan
+
+    def _publish(self, step) -> None:
+        for listener in self._listeners:
+            listener(step)
+        steps.publish(step)
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function running `fetches`; its positional arguments feed `feed_list`."""
+        if feed_list is not None and not isinstance(feed_list, (list, tuple)):
+            raise TypeError("Argument `feed_list` must be a list or tuple. "
+                            f"Received: feed_list={feed_list}")
+        feed_list = list(feed_list or [])
+
+        def run_callable(*feed_args, options=None, run_metadata=None):
+            if (options is not None or run_metadata is not None) and not accept_options:
+                raise TypeError("run_callable() got unexpected options; create it with "
+                                "make_callable(..., accept_options=True)")
+            feed_dict = dict(zip(feed_list, feed_args)) if feed_list else None
+            return self._run(fetches, feed_dict, options, run_metadata, origin="callable")
+        return run_callable
+
+    def partial_run_setup(self, fetches, feeds=None):
+        from .partial_run import PartialRun
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        return PartialRun(self, fetches, feeds or [])
+
+    def partial_run(self, handle, fetches, feed_dict=None):
+        if not hasattr(handle, "run"):
+            raise errors.InvalidArgumentError(
+                None, None, "Must run 'setup' before performing partial runs!")
+        return handle.run(fetches, feed_dict)
+
+
+def _feed_values(plan, feeds):
+    values = [feeds[t] for t in plan.fed]
+    for i in plan.string_feeds:
+        values[i] = as_graph_strings(values[i])
+    return values
+
+
+def _check_constructor_arguments(target, graph, config) -> None:
+    if not isinstance(target, (str, bytes)):
+        hint = ""
+        if isinstance(target, protos.ConfigProto):
+            hint = '. Did you do "Session(config)" instead of "Session(config=config)"?'
+        raise TypeError(f"Argument `target` must be a string, but got "
+                        f'"{type(target).__name__}"{hint}')
+    if config is not None and not isinstance(config, protos.ConfigProto):
+        raise TypeError(f"Argument `config` must be a tf.ConfigProto, but got "
+                        f'"{type(config).__name__}"')
+    if graph is not None and not isinstance(graph, Graph):
+        raise TypeError(f'Argument `graph` must be a tf.Graph, but got "{type(graph).__name__}"')
+
+
+class Session(BaseSession):
+    """A session; `with Session() as s:` makes it (and its graph) default and closes it on exit."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._graph_context = None
+        self._session_context = None
+
+    def __enter__(self):
+        if self._graph_context is not None:
+            raise RuntimeError("Session context managers are not re-entrant. Use "
+                               "`Session.as_default()` if you want to enter a session multiple "
+                               "times.")
+        self._graph_context = self._graph.as_default()
+        self._session_context = self.as_default()
+        self._graph_context.__enter__()
+        return self._session_context.__enter__()
+
+    def __exit__(self, exc_type, exc_value, traceback):
+        if exc_type is errors.OpError:
+            logging.getLogger("graphshell").error("Session closing due to OpError: %s",
+                                                   exc_value)
+        try:
+            self._session_context.__exit__(exc_type, exc_value, traceback)
+        finally:
+            self._graph_context.__exit__(exc_type, exc_value, traceback)
+            self._graph_context = self._session_context = None
+            self.close()
+
+
+class InteractiveSession(BaseSession):
+    """A session that installs itself as the default until `close()`; not a context manager."""
+
+    _active_count = 0
+    _count_lock = threading.Lock()
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        with InteractiveSession._count_lock:
+            if InteractiveSession._active_count > 0:
+                warnings.warn("An interactive session is already active. This can cause "
+                              "out-of-memory errors in some cases. You must explicitly call "
+                              "`InteractiveSession.close()` to release resources held by the "
+                              "other session(s).")
+            InteractiveSession._active_count += 1
+        self._explicitly_closed = False
+        self._explicit_graph = graph
+        self._session_context = self.as_default()
+        self._session_context.__enter__()
+        if graph is not None:
+            self._graph_context = graph.as_default()
+            self._graph_context.__enter__()
+
+    def close(self) -> None:
+        super().close()
+        with InteractiveSession._count_lock:
+            if self._explicitly_closed:
+                return
+            InteractiveSession._active_count -= 1
+            self._explicitly_closed = True
+        if self._explicit_graph is not None:
+            self._graph_context.__exit__(None, None, None)
+        self._session_context.__exit__(None, None, None)
+
+
+# -- Tensor.eval and Operation.run ----------------------------------------------------------
+# TF words the two cases slightly differently (backticks, colon); kept as TF prints them.
+_EVAL_WORDS = {"verb": "evaluate tensor using `eval()`", "act": "evaluate tensor",
+               "thing": "tensor's", "with": "`with sess.as_default()`",
+               "call": "`eval(session=sess)`", "other_call": "`eval(session=sess)`"}
+_RUN_WORDS = {"verb": "execute operation using `run()`", "act": "execute operation",
+              "thing": "operation's", "with": "`with sess.as_default():`",
+              "call": "`run(session=sess)`", "other_call": "run(session=sess)"}
+
+
+def _session_for(graph, session, words):
+    """The session eval()/run() uses, with TF's errors (spec F4/F5)."""
+    if session is None:
+        session = stacks.get_default_session()
+        if session is None:
+            raise ValueError(f"Cannot {words['verb']}: No default session is registered. Use "
+                             f"{words['with']} or pass an explicit session to {words['call']}")
+        if session.graph is not graph:
+            raise ValueError(f"Cannot use the default session to {words['act']}: the "
+                             f"{words['thing']} graph is different from the session's graph. "
+                             f"Pass an explicit session to {words['other_call']}.")
+    elif session.graph is not graph:
+        raise ValueError(f"Cannot use the given session to {words['act']}: the "
+                         f"{words['thing']} graph is different from the session's graph.")
+    return session
+
+
+def eval_using_default_session(tensors, feed_dict, graph, session=None):
+    session = _session_for(graph, session, _EVAL_WORDS)
+    return session._run(tensors, feed_dict, None, None, origin="eval")
+
+
+def run_using_default_session(operation, feed_dict, graph, session=None):
+    session = _session_for(graph, session, _RUN_WORDS)
+    session._run(operation, feed_dict, None, None, origin="op.run")

@@ -1,0 +1,57 @@
+""":graph [SCOPE]: the graph drawn in the terminal, with the last step's ops highlighted."""
+
+from __future__ import annotations
+
+from ...engine.graph import stacks
+from .table import CommandError, command
+from ..styled import Styled
+
+
+def step_states(step, graph):
+    """{op name: state} for a step: executed, fed, fetched, untaken (needed, but in a cond
+    branch that was not taken) or pruned (not needed), for ops of `graph` only."""
+    if step is None or step.graph is not graph:
+        return {}
+    states = {op.name: "pruned" for op in graph.get_operations()[:step.graph_size]}
+    if step.plan is not None:
+        for op in step.plan.ops:
+            states[op.name] = "untaken"
+    for op in step.executed_ops:
+        states[op.name] = "executed"
+    for op in step.fed_ops:
+        states[op.name] = "fed"
+    for tensor in step.fetched_tensors:
+        if states.get(tensor.op.name) == "executed":
+            states[tensor.op.name] = "fetched"
+    for op in step.target_ops:
+        states[op.name] = "fetched"
+    return states
+
+
+@command("graph", ":graph [SCOPE]", completes="scope")
+def graph_command(shell, args):
+    """Draw the default graph with the last step's executed, fed and pruned ops marked.
+
+    Executed ops stand out, fed ops are marked, pruned ops are dim, and fetched ops carry a
+    star. SCOPE draws one name scope expanded (e.g. :graph gradients).
+    """
+    from ...layout import draw_for_terminal
+    graph = stacks.get_default_graph()
+    if not graph.get_operations():
+        raise CommandError("the default graph is empty: build something first")
+    scope = args.strip().strip("/")
+    ops = graph.get_operations()
+    if scope:
+        ops = [op for op in ops if op.name == scope or op.name.startswith(scope + "/")]
+        if not ops:
+            raise CommandError(f"no scope or op named {scope!r}; :ops lists the names")
+    last = shell.steps[-1] if shell.steps else None
+    lines = draw_for_terminal(ops, step_states(last, graph), expanded_scope=scope or None,
+                              width=shell.width)
+    title = Styled().add(f"{graph.name}: {len(ops)} ops", "heading")
+    if last is not None and last.graph is graph:
+        title.add(f"; marked: step {last.number}", "dim")
+    picture = Styled(title.fragments)
+    for runs in lines:
+        picture.add("\n").extend(Styled(runs))
+    shell.emit("graph", picture, ops)
