@@ -9,6 +9,7 @@ import time
 from graphshell import tf
 from graphshell.engine.graph import stacks
 from graphshell.layout import graph_from_ops, layout
+from graphshell.engine.graph.graph import default_graph_stack
 
 
 def seed_ops():
@@ -61,7 +62,7 @@ def main():
             ("seed, gradients expanded", *measure(seed_ops(), {"gradients"})),
             ("20,000 ops, folded", *measure(wide_ops())),
             ("100,000-op chain", *measure(chain_ops(), repeats=1))]
-    stacks.default_graph_stack.reset()
+    default_graph_stack.reset()
     print(f"{'graph':<28}{'ops':>9}{'boxes':>8}{'layout ms':>12}{'draw ms (<=2000 rows)':>24}")
     for name, ops, boxes, layout_s, draw_s in rows:
         print(f"{name:<28}{ops:>9}{boxes:>8}{1e3 * layout_s:>12.1f}{1e3 * draw_s:>24.1f}")

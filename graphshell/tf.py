@@ -64,7 +64,8 @@ from .engine.run.protos import (  # noqa: F401
 )
 from .engine.run.session import InteractiveSession, Session
 from .engine.graph.shapes import Dimension, TensorShape
-from .engine.graph.stacks import get_default_graph, get_default_session, reset_default_graph
+from .engine.graph.stacks import get_default_session
+from .engine.graph.graph import get_default_graph, reset_default_graph
 from .engine.graph.tensor import Tensor, is_tensor
 from .engine.ops.variables import (  # noqa: F401
     Variable, global_variables, global_variables_initializer, local_variables,

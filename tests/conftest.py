@@ -7,12 +7,13 @@ import pytest
 from graphshell import tf
 from graphshell.engine.graph import graph, stacks
 from graphshell.engine.run import runtime, session, steps
+from graphshell.engine.graph.graph import default_graph_stack
 
 
 @pytest.fixture(autouse=True)
 def fresh_engine():
     stacks.default_session_stack.reset()
-    stacks.default_graph_stack.reset()
+    default_graph_stack.reset()
     tf.reset_default_graph()
     session.InteractiveSession._active_count = 0
     runtime.set_unseeded_entropy(None)
@@ -21,7 +22,7 @@ def fresh_engine():
     graph._graph_ids = itertools.count(1)
     yield
     stacks.default_session_stack.reset()
-    stacks.default_graph_stack.reset()
+    default_graph_stack.reset()
     session.InteractiveSession._active_count = 0
 
 

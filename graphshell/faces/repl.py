@@ -27,6 +27,7 @@ from pygments.lexers.python import Python3Lexer
 
 from ..shell.splitter import is_complete_input
 from ..shell.styled import to_ansi
+from ..engine.graph.graph import get_default_graph
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -127,7 +128,7 @@ def toolbar_text(shell) -> str:
     from ..engine.graph import stacks
     with shell.activated():
         session = stacks.get_default_session()
-        graph = stacks.get_default_graph()
+        graph = get_default_graph()
     parts = [f"session: {shell.naming.session_long(session)}" if session is not None
              else "session: none (:enter SESSION)",
              f"graph: {shell.naming.graph(graph)}, {graph.version} ops"]

@@ -14,6 +14,7 @@ from typing import List
 from ..engine.graph import stacks
 from ..engine.run.session import BaseSession
 from . import commands
+from ..engine.graph.graph import get_default_graph
 
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*$")
 _OP_NAME = re.compile(r"[\w./:-]*$")
@@ -67,7 +68,7 @@ def _arguments(shell, kind: str, before: str):
 
 def _graph_names(word: str, scopes_only: bool):
     names = set()
-    for op in stacks.get_default_graph().get_operations():
+    for op in get_default_graph().get_operations():
         parts = op.name.split("/")
         for depth in range(1, len(parts) + (0 if scopes_only else 1)):
             names.add("/".join(parts[:depth]))

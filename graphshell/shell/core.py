@@ -24,6 +24,8 @@ from .report import step_line, value_text
 from .results import Entry, ErrorInfo, Result
 from .splitter import is_complete_input
 from .styled import Styled
+from ..engine.graph.context import StackState
+from ..engine.graph.graph import default_graph_stack
 
 _ARGUMENT_CONSTANTS = {"nan": float("nan"), "inf": float("inf")}
 KEEP_VALUES_FOR_STEPS = 30  # intermediate values are kept for the most recent steps only
@@ -40,7 +42,7 @@ class Shell:
         self.on_entry = None
         self.entered_contexts = []
         self.last_traceback = None
-        self.stack_state = stacks.StackState()
+        self.stack_state = StackState()
         self.namespace = self._fresh_namespace()
         self.naming = Naming(self.namespace)
         self._result = None
@@ -227,7 +229,7 @@ class Shell:
             if not session.closed:
                 session.close()
         stacks.default_session_stack.reset()
-        stacks.default_graph_stack.reset()
+        default_graph_stack.reset()
         tf.reset_default_graph()
         self.namespace.clear()
         self.namespace.update(self._fresh_namespace())

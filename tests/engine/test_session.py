@@ -280,12 +280,12 @@ def test_each_thread_has_its_own_default_session_stack():
 
 
 def test_repeated_steps_reuse_the_cached_plan(sess, monkeypatch):
-    from graphshell.engine.run import executor, prune
+    from graphshell.engine.run import plan, prune
     y = tf.constant(2.0) * 3.0
     sess.run(y)
     calls = []
     monkeypatch.setattr(prune, "needed_ops", lambda *a: calls.append(a))
-    monkeypatch.setattr(executor, "needed_ops", lambda *a: calls.append(a))
+    monkeypatch.setattr(plan, "needed_ops", lambda *a: calls.append(a))
     for _ in range(3):
         assert sess.run(y) == 6.0
     assert calls == []

@@ -6,7 +6,6 @@ and one backward sweep, then processed in reverse order as their consumers' grad
 
 from __future__ import annotations
 
-import contextlib
 from collections import defaultdict, deque
 
 from ..graph import dtypes, registry
@@ -301,17 +300,6 @@ class RegisterGradient:
 def no_gradient(op_type) -> None:
     """Declares that ops of `op_type` have no gradient (None, not an error)."""
     registry.set_gradient(op_type, registry.NOT_DIFFERENTIABLE)
-
-
-@contextlib.contextmanager
-def override_gradients(graph, op_type_map):
-    """Ops created inside use the named custom gradient instead of their own."""
-    saved = dict(graph._gradient_overrides)
-    graph._gradient_overrides.update(op_type_map)
-    try:
-        yield
-    finally:
-        graph._gradient_overrides = saved
 
 
 __all__ = ["gradients", "RegisterGradient", "no_gradient", "UnconnectedGradients"]

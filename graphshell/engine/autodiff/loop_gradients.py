@@ -14,7 +14,8 @@ from ..graph import dtypes
 from ..graph.build import make_op
 from ..graph.convert import constant
 from ..ops import array_ops, control_flow, input_ops, logic_ops, math_ops
-from ..ops.while_loop import ENTER_TYPES, frame_of, gradient_while_loop
+from ..graph.frames import ENTER_TYPES, frame_of
+from ..ops.while_loop import gradient_while_loop
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
               dtypes.complex128}

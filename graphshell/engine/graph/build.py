@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from . import registry, stacks
-from .graph import get_graph_from_inputs
+from . import registry
+from .convert import convert_to_tensor
+from .graph import default_graph_stack, get_default_graph, get_graph_from_inputs
 
 
 class OpScope:
@@ -20,8 +21,8 @@ class OpScope:
     def __enter__(self) -> str:
         graph = self.graph
         self._saved_scope = graph._name_stack
-        if graph is not stacks.default_graph_stack.get_default():
-            stacks.default_graph_stack.stack.append(graph)
+        if graph is not default_graph_stack.get_default():
+            default_graph_stack.stack.append(graph)
             self._pushed = True
         try:
             graph._name_stack = graph._resolve_scope(self._name)
@@ -36,14 +37,14 @@ class OpScope:
     def _restore(self) -> None:
         self.graph._name_stack = self._saved_scope
         if self._pushed:
-            stacks.default_graph_stack.pop(self.graph)
+            default_graph_stack.pop(self.graph)
             self._pushed = False
 
 
 def make_op(op_type: str, inputs, name=None, attrs=None, graph=None):
     """Creates an op of a registered type; `inputs` are Tensors already, `name` may be a scope."""
     if graph is None:
-        graph = inputs[0].graph if inputs else stacks.get_default_graph()
+        graph = inputs[0].graph if inputs else get_default_graph()
     for tensor in inputs:
         if tensor.graph is not graph:
             get_graph_from_inputs(inputs)  # raises TF's "must be from the same graph" error
@@ -60,7 +61,6 @@ def binary_operator(function, scope_name):
     """The methods for `x <op> y` and the reflected `y <op> x` (TF's operator overloads): the
     op is named after the operator (add, mul...), and a Python operand on the left takes the
     tensor's dtype and becomes `<op>/x`."""
-    from .convert import convert_to_tensor
 
     def forward(x, y):
         with OpScope(None, scope_name, (x, y)) as scope:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 
+from .operation import Operation
+from .tensor import Tensor
+
 
 class _Controller:
     """One `with control_dependencies(...)` block: its control ops and the ops created inside it."""
@@ -42,8 +45,6 @@ class ControlDependencies:
             self._stack.remove(controller)
 
     def _new_control_ops(self, control_inputs):
-        from .operation import Operation
-        from .tensor import Tensor
         current = {op for controller in self._stack for op in controller.control_ops}
         ops = []
         for item in control_inputs:

@@ -10,6 +10,7 @@ import numpy as np
 from . import dtypes, registry, shapes, stacks
 from .operation import Operation
 from .tensor import Tensor
+from .graph import get_default_graph
 
 _CONVERSION_FUNCTIONS = []  # (base_type, function, priority)
 
@@ -166,7 +167,7 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     array = numpy_value(value, dtype)
     if shape is not None:
         array = _fit_shape(array, shape, verify_shape)
-    graph = stacks.get_default_graph()
+    graph = get_default_graph()
     attrs = {"value": array, "dtype": dtype.base_dtype if dtype else dtypes.as_dtype(array.dtype)}
     return graph._create_op(CONST, (), graph._op_name(name, "Const"), attrs)._outputs[0]
 
@@ -179,6 +180,8 @@ def constant_value(tensor):
 
 
 def register_tensor_conversion_function(base_type, conversion_func, priority=100) -> None:
+    """Converts values of `base_type` with `conversion_func(value, dtype, name, as_ref)`, which
+    may return NotImplemented to decline; lower priorities are tried first."""
     _CONVERSION_FUNCTIONS.append((base_type, conversion_func, priority))
     _CONVERSION_FUNCTIONS.sort(key=lambda entry: entry[2])
 
@@ -196,13 +199,12 @@ def convert_to_tensor(value, dtype=None, name=None, as_ref=False, preferred_dtyp
         return _checked_tensor(hook(value, dtype=dtype, name=name, as_ref=as_ref), dtype)
     for base_type, function, _ in _CONVERSION_FUNCTIONS:
         if isinstance(value, base_type):
-            return _checked_tensor(function(value, dtype=dtype, name=name, as_ref=as_ref), dtype)
+            converted = function(value, dtype=dtype, name=name, as_ref=as_ref)
+            if converted is not NotImplemented:  # a function may decline, as in TF
+                return _checked_tensor(converted, dtype)
     if isinstance(value, Operation):
         raise TypeError(f"Can't convert Operation '{value.name}' to Tensor (target dtype={dtype}, "
                         f"name={name!r}, as_ref={as_ref})")
-    if isinstance(value, (list, tuple)) and _holds_tensor(value):
-        from ..ops.array_ops import pack_nested
-        return _checked_tensor(pack_nested(value, dtype, name or "packed"), dtype)
     preferred = preferred_dtype or dtype_hint
     if dtype is None and preferred is not None:
         try:
@@ -219,7 +221,8 @@ def _checked_tensor(tensor, dtype):
     return tensor
 
 
-def _holds_tensor(value) -> bool:
+def holds_tensor(value) -> bool:
+    """Whether a (nested) list or tuple holds a tensor or a variable anywhere."""
     pending = [value]
     while pending:
         item = pending.pop()

@@ -6,9 +6,10 @@ import contextlib
 import itertools
 import re
 
-from . import stacks
+from .stacks import DefaultStack
 from .control_deps import ControlDependencies
-from .operation import Operation
+from . import lookup
+from .operation import Operation, attr_word, input_name
 from .registry import ShapeError
 from .shapes import shape_list_str
 from .tensor import Tensor
@@ -62,7 +63,7 @@ class Graph:
     # -- default graph -------------------------------------------------------------------
     def as_default(self):
         """Makes this the default graph for the duration of a `with` block."""
-        return stacks.default_graph_stack.get_controller(self)
+        return default_graph_stack.get_controller(self)
 
     # -- state ---------------------------------------------------------------------------
     @property
@@ -240,8 +241,7 @@ class Graph:
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
         """Resolves a Tensor, Operation, Variable or name to an element of this graph (TF's rules)."""
-        from .lookup import as_graph_element
-        return as_graph_element(self, obj, allow_tensor, allow_operation)
+        return lookup.as_graph_element(self, obj, allow_tensor, allow_operation)
 
     # -- collections --------------------------------------------------------------------------------
     def add_to_collection(self, name, value) -> None:
@@ -295,9 +295,13 @@ class Graph:
 
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map):
-        from ..autodiff.gradients import override_gradients
-        with override_gradients(self, op_type_map):
+        """Ops created inside use the named registered gradient instead of their own."""
+        saved = dict(self._gradient_overrides)
+        self._gradient_overrides.update(op_type_map)
+        try:
             yield
+        finally:
+            self._gradient_overrides = saved
 
     def as_graph_def(self, from_version=None, add_shapes=False):
         return GraphDef(self._ops)
@@ -323,12 +327,11 @@ def _indent(text: str) -> str:
 
 def node_summary(op) -> str:
     """`AddV2[T=DT_FLOAT](Const, Const_1)`, as TF prints a node in shape errors."""
-    from .operation import _attr_word, input_name
     attrs = {}
     if op._inputs:
         attrs["T"] = op._inputs[0].dtype
     attrs.update({k: v for k, v in op.attrs.items() if not k.startswith("_") and k != "value"})
-    words = ", ".join(f"{key}={_attr_word(attrs[key])}" for key in sorted(attrs))
+    words = ", ".join(f"{key}={attr_word(attrs[key])}" for key in sorted(attrs))
     inputs = ", ".join(input_name(t) for t in op._inputs)
     return f"{op.type}[{words}]({inputs})"
 
@@ -348,7 +351,7 @@ def get_graph_from_inputs(values, default=None):
                              f"{element.graph!r} and {graph!r}).")
     if graph is not None:
         return graph
-    return default if default is not None else stacks.get_default_graph()
+    return default if default is not None else get_default_graph()
 
 
 def _graph_element_of(value):
@@ -358,3 +361,41 @@ def _graph_element_of(value):
     if as_element is not None and not isinstance(value, type):
         return as_element()
     return None
+
+
+# -- the default graph ------------------------------------------------------------------------
+class GraphStack(DefaultStack):
+    """The default-graph stack; an empty stack falls back to this thread's global default graph."""
+
+    def __init__(self):
+        super().__init__()
+        self.global_default = None
+
+    def get_default(self):
+        if self.stack:
+            return self.stack[-1]
+        if self.global_default is None:
+            self.global_default = Graph()
+        return self.global_default
+
+
+default_graph_stack = GraphStack()
+
+
+def get_default_graph():
+    """The graph new ops go into: the innermost `as_default()` graph, else the global default."""
+    return default_graph_stack.get_default()
+
+
+def reset_default_graph() -> None:
+    """Replaces the global default graph; refused while a graph or `with Session()` is entered."""
+    if not default_graph_stack.is_cleared():
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
+            "graph, exit the nesting and create a new graph.")
+    default_graph_stack.global_default = Graph()
+
+
+def default_graph_snapshot():
+    """The explicit default-graph stack of this thread, innermost first (for the shell's :stack)."""
+    return list(reversed(default_graph_stack.stack))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import stacks
 from .graph import get_graph_from_inputs
+from .graph import get_default_graph
 
 
 class name_scope:  # noqa: N801 - TF's name
@@ -21,7 +22,7 @@ class name_scope:  # noqa: N801 - TF's name
 
     def __enter__(self) -> str:
         graph = get_graph_from_inputs(self._values or [])
-        if graph is not stacks.get_default_graph():
+        if graph is not get_default_graph():
             self._graph_context = graph.as_default()
             self._graph_context.__enter__()
         self._scope_context = graph.name_scope(self._name)
@@ -35,31 +36,31 @@ class name_scope:  # noqa: N801 - TF's name
 
 
 def control_dependencies(control_inputs):
-    return stacks.get_default_graph().control_dependencies(control_inputs)
+    return get_default_graph().control_dependencies(control_inputs)
 
 
 def device(device_name_or_function):
-    return stacks.get_default_graph().device(device_name_or_function)
+    return get_default_graph().device(device_name_or_function)
 
 
 def colocate_with(op, ignore_existing=False):
-    return stacks.get_default_graph().colocate_with(op, ignore_existing)
+    return get_default_graph().colocate_with(op, ignore_existing)
 
 
 def get_collection(key, scope=None):
-    return stacks.get_default_graph().get_collection(key, scope)
+    return get_default_graph().get_collection(key, scope)
 
 
 def get_collection_ref(key):
-    return stacks.get_default_graph().get_collection_ref(key)
+    return get_default_graph().get_collection_ref(key)
 
 
 def add_to_collection(name, value) -> None:
-    stacks.get_default_graph().add_to_collection(name, value)
+    get_default_graph().add_to_collection(name, value)
 
 
 def add_to_collections(names, value) -> None:
-    stacks.get_default_graph().add_to_collections(names, value)
+    get_default_graph().add_to_collections(names, value)
 
 
 def executing_eagerly() -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import dtypes, shapes
+from . import dtypes, shapes, stacks
 
 
 class Operation:
@@ -84,8 +84,7 @@ class Operation:
     # -- running -------------------------------------------------------------------------
     def run(self, feed_dict=None, session=None):
         """`session.run(self, feed_dict)` on the given or the default session; returns None."""
-        from ..run.session import run_using_default_session
-        run_using_default_session(self, feed_dict, self._graph, session)
+        stacks.run_using_default_session(self, feed_dict, self._graph, session)
 
     # -- display -------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -125,7 +124,7 @@ def input_name(tensor) -> str:
     return f"{tensor.op.name}:{tensor.value_index}"
 
 
-def _attr_word(value) -> str:
+def attr_word(value) -> str:
     """An attr value as TF prints it inside a node summary (DT_FLOAT, true, [1, 2])."""
     if isinstance(value, dtypes.DType):
         return _datatype_word(value.base_dtype)

@@ -10,9 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-
-class ShapeError(ValueError):
-    """A shape or dtype rule failed while building an op; the graph adds the op's name."""
+from .shapes import ShapeError as ShapeError  # re-exported for op definitions
 
 
 # Marks an op type whose outputs carry no gradient (comparisons, Shape, random, ...).

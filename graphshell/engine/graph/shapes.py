@@ -11,6 +11,10 @@ from typing import Optional, Tuple
 RawShape = Optional[Tuple[Optional[int], ...]]
 
 
+class ShapeError(ValueError):
+    """A shape or dtype rule failed while building an op; the graph adds the op's name."""
+
+
 class Dimension:
     """One dimension of a TensorShape; its value is an int or None when unknown."""
 
@@ -264,6 +268,28 @@ def shape_list_str(dims: RawShape) -> str:
     if dims is None:
         return "<unknown>"
     return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def merge_all_same(shapes, what="inputs"):
+    """The common shape of several raw shapes that must agree exactly (AddN, Pack)."""
+    result = None
+    for shape in shapes:
+        if shape is None:
+            continue
+        if result is None:
+            result = shape
+            continue
+        if len(shape) != len(result):
+            raise ShapeError(f"Shapes must be equal rank, but are {len(result)} and {len(shape)}")
+        merged = []
+        for i, (a, b) in enumerate(zip(result, shape)):
+            if a is not None and b is not None and a != b:
+                raise ShapeError(f"Dimension {i} in both shapes must be equal, but are {a} and "
+                                 f"{b}. Shapes are {shape_list_str(result)} and "
+                                 f"{shape_list_str(shape)}.")
+            merged.append(a if a is not None else b)
+        result = tuple(merged)
+    return result
 
 
 def shapes_compatible(a: RawShape, b: RawShape) -> bool:

@@ -1,4 +1,5 @@
-"""Per-thread default stacks (TF's DefaultStack): the default graph and the default session."""
+"""Per-thread default stacks (TF's DefaultStack), the default-session stack, and the helpers
+`Tensor.eval` and `Operation.run` use (TF keeps them beside the default-session stack too)."""
 
 from __future__ import annotations
 
@@ -57,29 +58,7 @@ class _Controller:
         return False
 
 
-class GraphStack(DefaultStack):
-    """The default-graph stack; an empty stack falls back to this thread's global default graph."""
-
-    def __init__(self):
-        super().__init__()
-        self.global_default = None
-
-    def get_default(self):
-        if self.stack:
-            return self.stack[-1]
-        if self.global_default is None:
-            from .graph import Graph
-            self.global_default = Graph()
-        return self.global_default
-
-
-default_graph_stack = GraphStack()
 default_session_stack = DefaultStack()
-
-
-def get_default_graph():
-    """The graph new ops go into: the innermost `as_default()` graph, else the global default."""
-    return default_graph_stack.get_default()
 
 
 def get_default_session():
@@ -87,62 +66,45 @@ def get_default_session():
     return default_session_stack.get_default()
 
 
-def reset_default_graph() -> None:
-    """Replaces the global default graph; refused while a graph or `with Session()` is entered."""
-    if not default_graph_stack.is_cleared():
-        raise AssertionError(
-            "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
-            "graph, exit the nesting and create a new graph.")
-    from .graph import Graph
-    default_graph_stack.global_default = Graph()
+# -- Tensor.eval and Operation.run ----------------------------------------------------------
+# TF words the two cases slightly differently (backticks, colon); kept as TF prints them.
+_EVAL_WORDS = {"verb": "evaluate tensor using `eval()`", "act": "evaluate tensor",
+               "thing": "tensor's", "with": "`with sess.as_default()`",
+               "call": "`eval(session=sess)`", "other_call": "`eval(session=sess)`"}
+_RUN_WORDS = {"verb": "execute operation using `run()`", "act": "execute operation",
+              "thing": "operation's", "with": "`with sess.as_default():`",
+              "call": "`run(session=sess)`", "other_call": "run(session=sess)"}
 
 
-def default_graph_snapshot():
-    """The explicit default-graph stack of this thread, innermost first (for the shell's :stack)."""
-    return list(reversed(default_graph_stack.stack))
+def _session_for(graph, session, words):
+    """The session eval()/run() uses, with TF's errors."""
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            raise ValueError(f"Cannot {words['verb']}: No default session is registered. Use "
+                             f"{words['with']} or pass an explicit session to {words['call']}")
+        if session.graph is not graph:
+            raise ValueError(f"Cannot use the default session to {words['act']}: the "
+                             f"{words['thing']} graph is different from the session's graph. "
+                             f"Pass an explicit session to {words['other_call']}.")
+    elif session.graph is not graph:
+        raise ValueError(f"Cannot use the given session to {words['act']}: the "
+                         f"{words['thing']} graph is different from the session's graph.")
+    return session
+
+
+def eval_using_default_session(tensors, feed_dict, graph, session=None):
+    """`session.run(tensors, feed_dict)` on the given or the default session (`Tensor.eval`)."""
+    session = _session_for(graph, session, _EVAL_WORDS)
+    return session._run(tensors, feed_dict, None, None, origin="eval")
+
+
+def run_using_default_session(operation, feed_dict, graph, session=None) -> None:
+    """`session.run(operation, feed_dict)` on the given or the default session (`Operation.run`)."""
+    session = _session_for(graph, session, _RUN_WORDS)
+    session._run(operation, feed_dict, None, None, origin="op.run")
 
 
 def default_session_snapshot():
     """The default-session stack of this thread, innermost first."""
     return list(reversed(default_session_stack.stack))
-
-
-class StackState:
-    """A default-session and default-graph stack pair, installable in any thread.
-
-    A shell owns one, so its user's program keeps one set of defaults even when its inputs run
-    on different threads (the explorer runs them in a worker)."""
-
-    def __init__(self):
-        default_graph_stack.get_default()
-        self.sessions = default_session_stack.stack
-        self.graphs = default_graph_stack.stack
-        self.global_graph = default_graph_stack.global_default
-
-    def installed(self):
-        return _Installed(self)
-
-
-class _Installed:
-    __slots__ = ("_state", "_saved")
-
-    def __init__(self, state: StackState):
-        self._state = state
-
-    def __enter__(self):
-        self._saved = (default_session_stack.stack, default_graph_stack.stack,
-                       default_graph_stack.global_default)
-        state = self._state
-        default_session_stack.stack = state.sessions
-        default_graph_stack.stack = state.graphs
-        default_graph_stack.global_default = state.global_graph
-        return state
-
-    def __exit__(self, *exc_info):
-        state = self._state
-        state.sessions = default_session_stack.stack
-        state.graphs = default_graph_stack.stack
-        state.global_graph = default_graph_stack.global_default
-        (default_session_stack.stack, default_graph_stack.stack,
-         default_graph_stack.global_default) = self._saved
-        return False

@@ -6,7 +6,7 @@ module knows nothing about any particular op.
 
 from __future__ import annotations
 
-from . import errors, shapes
+from . import errors, shapes, stacks
 
 # name -> function(x, y) or function(x); filled in by graphshell.engine.ops.*
 OPERATORS = {}
@@ -65,10 +65,9 @@ class Tensor:
         """Refines the static shape; an incompatible shape is a ValueError."""
         raw = shapes.as_raw_shape(shape)
         if not shapes.shapes_compatible(self._shape, raw):
-            from ..ops.rules import ShapeError, merge_all_same
             try:
-                merge_all_same([self._shape, raw])
-            except ShapeError as clash:  # TF's words: "Dimension 0 in both shapes must be..."
+                shapes.merge_all_same([self._shape, raw])
+            except shapes.ShapeError as clash:  # TF's words: "Dimension 0 in both shapes must be..."
                 raise ValueError(str(clash)) from None
         self._shape = shapes.merge_shapes(self._shape, raw)
 
@@ -98,8 +97,7 @@ class Tensor:
     # -- evaluation ---------------------------------------------------------------------
     def eval(self, feed_dict=None, session=None):
         """`session.run(self, feed_dict)` on the given or the default session."""
-        from ..run.session import eval_using_default_session
-        return eval_using_default_session(self, feed_dict, self.graph, session)
+        return stacks.eval_using_default_session(self, feed_dict, self.graph, session)
 
     # -- Python protocol: symbolic tensors are not values --------------------------------
     def __bool__(self):

@@ -7,7 +7,9 @@ import numpy as np
 
 from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_op, make_tensor
-from ..graph.convert import constant, convert_n_to_tensor, convert_to_tensor
+from ..graph.convert import (
+    constant, convert_n_to_tensor, convert_to_tensor, holds_tensor, register_tensor_conversion_function,
+)
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
 from . import rules
@@ -276,6 +278,15 @@ def pack_nested(values, dtype, name):
             dtype = next((e.dtype.base_dtype for e in elements), None)
             elements = [convert_to_tensor(e, dtype=dtype) for e in elements]
         return stack(elements, name=scope)
+
+
+def _autopack(value, dtype=None, name=None, as_ref=False):
+    if not holds_tensor(value):
+        return NotImplemented  # plain Python lists become constants
+    return pack_nested(value, dtype, name or "packed")
+
+
+register_tensor_conversion_function((list, tuple), _autopack, priority=99)
 
 
 def unstack(value, num=None, axis=0, name="unstack"):

@@ -9,7 +9,7 @@ from ..graph.build import OpScope, make_op
 from ..graph.convert import convert_to_tensor
 from ..graph.registry import define
 from ..run.runtime import VariableRef
-from ..graph.stacks import get_default_graph
+from ..graph.graph import get_default_graph
 from ..graph.tensor import Tensor
 from . import array_ops, control_ops, rules
 

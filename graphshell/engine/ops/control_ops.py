@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..graph.build import OpScope, make_op
 from ..graph.registry import NOT_DIFFERENTIABLE, define
-from ..graph.stacks import get_default_graph
+from ..graph.graph import get_default_graph
 from . import array_ops, rules
 
 define("NoOp", infer=rules.no_outputs, kernel=lambda: None, grad=NOT_DIFFERENTIABLE)

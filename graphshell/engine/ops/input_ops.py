@@ -40,7 +40,7 @@ def placeholder(dtype, shape=None, name=None):
         dtype = dtypes.as_dtype(dtype).base_dtype
     except TypeError:
         raise TypeError(f"Expected DataType for argument 'dtype' not {dtype!r}.") from None
-    from ..graph.stacks import get_default_graph
+    from ..graph.graph import get_default_graph
     graph = get_default_graph()
     attrs = {"dtype": dtype, "shape": as_raw_shape(shape)}
     return make_tensor("Placeholder", [], name, attrs, graph)

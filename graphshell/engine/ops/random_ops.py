@@ -9,7 +9,7 @@ from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..run.runtime import check_allocation
-from ..graph.stacks import get_default_graph
+from ..graph.graph import get_default_graph
 from .static import static_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321

@@ -5,8 +5,7 @@ from __future__ import annotations
 from itertools import zip_longest
 
 from ..graph import dtypes
-from ..graph.registry import ShapeError
-from ..graph.shapes import shape_list_str
+from ..graph.shapes import ShapeError, merge_all_same, shape_list_str
 
 FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
 FLOATS_AND_COMPLEX = FLOATS + (dtypes.complex64, dtypes.complex128)
@@ -86,28 +85,6 @@ def bool_binary(op):
 
 def no_outputs(op):
     return []
-
-
-def merge_all_same(shapes, what="inputs"):
-    """The common shape of several raw shapes that must agree exactly (AddN, Pack)."""
-    result = None
-    for shape in shapes:
-        if shape is None:
-            continue
-        if result is None:
-            result = shape
-            continue
-        if len(shape) != len(result):
-            raise ShapeError(f"Shapes must be equal rank, but are {len(result)} and {len(shape)}")
-        merged = []
-        for i, (a, b) in enumerate(zip(result, shape)):
-            if a is not None and b is not None and a != b:
-                raise ShapeError(f"Dimension {i} in both shapes must be equal, but are {a} and "
-                                 f"{b}. Shapes are {shape_list_str(result)} and "
-                                 f"{shape_list_str(shape)}.")
-            merged.append(a if a is not None else b)
-        result = tuple(merged)
-    return result
 
 
 def normalize_axis(axis: int, rank: int, what: str = "axis") -> int:

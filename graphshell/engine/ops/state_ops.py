@@ -143,7 +143,7 @@ def is_variable_initialized(variable, name=None):
 
 def variable_op(shape, dtype, name):
     """The VariableV2 op itself (its output is the ref tensor `name:0`)."""
-    from ..graph.stacks import get_default_graph
+    from ..graph.graph import get_default_graph
     graph = get_default_graph()
     attrs = {"shape": shape, "dtype": dtypes.as_dtype(dtype).base_dtype, "container": "",
              "shared_name": ""}

@@ -13,6 +13,7 @@ from ..graph.graph import GraphKeys
 from . import array_ops, control_ops, logic_ops, state_ops
 from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
 from ..graph.tensor import Tensor
+from ..graph.graph import get_default_graph
 
 
 class Variable:
@@ -29,7 +30,7 @@ class Variable:
             raise ValueError("initial_value must be specified.")
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
-        graph = stacks.get_default_graph()
+        graph = get_default_graph()
         with graph.control_dependencies(None), graph.name_scope(name or "Variable") as scope:
             self._initial_value = self._convert_initial_value(graph, initial_value, dtype)
             wanted = as_raw_shape(shape) if shape is not None else self._initial_value._shape
@@ -180,19 +181,19 @@ for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__
 
 # -- collections and initializers -------------------------------------------------------------
 def global_variables(scope=None):
-    return stacks.get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+    return get_default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
 def trainable_variables(scope=None):
-    return stacks.get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+    return get_default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 
 def local_variables(scope=None):
-    return stacks.get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+    return get_default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
 def model_variables(scope=None):
-    return stacks.get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
+    return get_default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
 def variables_initializer(var_list, name="init"):
@@ -215,7 +216,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
     from ..graph.convert import constant
     from . import index_ops
     var_list = global_variables() if var_list is None else var_list
-    graph = stacks.get_default_graph()
+    graph = get_default_graph()
     with graph.name_scope(name) as scope:
         if not var_list:
             return constant([], dtype="string", name=scope)

@@ -13,7 +13,8 @@ from ..graph.build import OpScope, make_op
 from ..graph.convert import convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..graph.shapes import as_raw_shape, shape_str, shapes_compatible
-from ..graph.stacks import get_default_graph
+from ..graph.frames import ENTER_TYPES
+from ..graph.graph import get_default_graph
 from . import array_ops, control_flow, logic_ops
 
 
@@ -31,7 +32,6 @@ def _same_as_input_ref(op):
     return [(x.dtype, x._shape)]
 
 
-ENTER_TYPES = ("Enter", "RefEnter")
 define("RefEnter", infer=_same_as_input_ref, kernel=lambda x: x, grad=_identity_grad,
        ref_inputs=(0,))
 
@@ -241,11 +241,3 @@ def _bounded(cond, body, loop_vars, shape_invariants, maximum_iterations):
         return count + 1, _call(body, inner)
     invariants = None if shape_invariants is None else ((), shape_invariants)
     return bounded_cond, bounded_body, (convert_to_tensor(0), loop_vars), invariants
-
-
-def frame_of(op):
-    """The innermost while loop an op belongs to, or None."""
-    context = op._control_flow_context
-    while context is not None and not getattr(context, "is_while", False):
-        context = context.outer
-    return context

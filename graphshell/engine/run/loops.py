@@ -10,9 +10,10 @@ from __future__ import annotations
 import heapq
 
 from ..graph import errors
-from ..ops.while_loop import ENTER_TYPES, frame_of
+from .interpreter import run_tracking_dead
+from .ordering import dependencies
+from ..graph.frames import ENTER_TYPES, frame_of
 
-__all__ = ["LoopRunner", "frame_of", "group_loops"]
 
 
 def _frame_chain(op):
@@ -65,7 +66,7 @@ def _dependency_order(members, item_of, count):
     waiting = [0] * count
     for op, _, _ in members:
         target = item_of[op]
-        for source_op in _dependencies(op):
+        for source_op in dependencies(op):
             source = item_of.get(source_op)
             if source is not None and source != target:
                 successors[source].append(target)
@@ -81,13 +82,6 @@ def _dependency_order(members, item_of, count):
             if not waiting[target]:
                 heapq.heappush(ready, target)
     return order
-
-
-def _dependencies(op):
-    for tensor in op._inputs:
-        if tensor.op.type != "NextIteration":  # the back edge of a loop
-            yield tensor.op
-    yield from op._control_inputs
 
 
 def _check_next_values(ops) -> None:
@@ -124,7 +118,6 @@ class LoopRunner:
                                 for s in out_slots[op]]
 
     def run(self, values, stamps, where, counts) -> None:
-        from .executor import run_tracking_dead
         run_tracking_dead(self.enters, values, stamps, where, counts)
         if any(values[s] is None for s in self.enter_slots):
             return  # the whole loop is in a branch that did not run

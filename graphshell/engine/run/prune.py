@@ -1,9 +1,11 @@
-"""Pruning: the ops one step needs, found backwards from its fetches and targets (spec J1)."""
+"""Pruning: the ops one step needs, found backwards from its fetches and targets."""
 
 from __future__ import annotations
 
 from collections import deque
 from operator import attrgetter
+
+from .ordering import is_back_edge, topological_order
 
 
 def needed_ops(fetches, targets, fed):
@@ -39,23 +41,16 @@ def _ordered(ops, fed):
         op_id = op._id
         for tensor in op._inputs:
             if tensor.op._id >= op_id and tensor not in fed and not is_back_edge(tensor):
-                return _kahn(order)
+                return topological_order(order)
         for control in op._control_inputs:
             if control._id >= op_id:
-                return _kahn(order)
+                return topological_order(order)
     return order
-
-
-def is_back_edge(tensor) -> bool:
-    return tensor.op.type == "NextIteration"
 
 
 _creation_id = attrgetter("_id")
 
 
-def _kahn(order):
-    from .executor import topological_order
-    return topological_order(order)
 
 
 def why_needed(fetches, targets, fed, op):

@@ -14,6 +14,7 @@ from .feeds import as_graph_strings, resolve_feeds
 from .fetches import FetchHandler
 from ..graph.graph import Graph
 from .runtime import Runtime
+from ..graph.graph import get_default_graph
 
 _session_ids = itertools.count(1)
 # Keep each step's intermediate values for inspection (the shell turns this on).
@@ -25,7 +26,7 @@ class BaseSession:
 
     def __init__(self, target="", graph=None, config=None):
         _check_constructor_arguments(target, graph, config)
-        self._graph = graph if graph is not None else stacks.get_default_graph()
+        self._graph = graph if graph is not None else get_default_graph()
         self._target = target
         self._config = config
         self._closed = False
@@ -256,40 +257,3 @@ class InteractiveSession(BaseSession):
         if self._explicit_graph is not None:
             self._graph_context.__exit__(None, None, None)
         self._session_context.__exit__(None, None, None)
-
-
-# -- Tensor.eval and Operation.run ----------------------------------------------------------
-# TF words the two cases slightly differently (backticks, colon); kept as TF prints them.
-_EVAL_WORDS = {"verb": "evaluate tensor using `eval()`", "act": "evaluate tensor",
-               "thing": "tensor's", "with": "`with sess.as_default()`",
-               "call": "`eval(session=sess)`", "other_call": "`eval(session=sess)`"}
-_RUN_WORDS = {"verb": "execute operation using `run()`", "act": "execute operation",
-              "thing": "operation's", "with": "`with sess.as_default():`",
-              "call": "`run(session=sess)`", "other_call": "run(session=sess)"}
-
-
-def _session_for(graph, session, words):
-    """The session eval()/run() uses, with TF's errors (spec F4/F5)."""
-    if session is None:
-        session = stacks.get_default_session()
-        if session is None:
-            raise ValueError(f"Cannot {words['verb']}: No default session is registered. Use "
-                             f"{words['with']} or pass an explicit session to {words['call']}")
-        if session.graph is not graph:
-            raise ValueError(f"Cannot use the default session to {words['act']}: the "
-                             f"{words['thing']} graph is different from the session's graph. "
-                             f"Pass an explicit session to {words['other_call']}.")
-    elif session.graph is not graph:
-        raise ValueError(f"Cannot use the given session to {words['act']}: the "
-                         f"{words['thing']} graph is different from the session's graph.")
-    return session
-
-
-def eval_using_default_session(tensors, feed_dict, graph, session=None):
-    session = _session_for(graph, session, _EVAL_WORDS)
-    return session._run(tensors, feed_dict, None, None, origin="eval")
-
-
-def run_using_default_session(operation, feed_dict, graph, session=None):
-    session = _session_for(graph, session, _RUN_WORDS)
-    session._run(operation, feed_dict, None, None, origin="op.run")

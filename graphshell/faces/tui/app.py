@@ -25,6 +25,7 @@ from .graph_view import GraphView
 from .palette import OpSearch, ShellCommands
 from .panels import Inspector, StackPanel, StepList
 from .rich_text import to_text
+from ...engine.graph.graph import get_default_graph
 
 
 class GraphshellApp(App):
@@ -122,7 +123,7 @@ class GraphshellApp(App):
         """Brings the panels up to date with the shell: stack, steps, graph."""
         with self.shell.activated():
             self.query_one(StackPanel).refresh_from(self.shell, compact=self.size.width < 110)
-            graph = stacks.get_default_graph()
+            graph = get_default_graph()
         steps = self.query_one(StepList)
         for step in self.shell.steps[self._listed_steps:]:
             steps.add_step(step, self.shell.naming.session(step.session))
@@ -135,7 +136,7 @@ class GraphshellApp(App):
     def select_step(self, step) -> None:
         self.selected_step = step
         with self.shell.activated():
-            graph = stacks.get_default_graph()
+            graph = get_default_graph()
         self.query_one(GraphView).show_states(step_states(step, graph))
         self._inspect()
 
@@ -162,7 +163,7 @@ class GraphshellApp(App):
         if block is None:
             return
         with self.shell.activated():
-            graph = stacks.get_default_graph()
+            graph = get_default_graph()
         self.query_one(Inspector).show(graph, block.id, block.members, self.selected_step)
 
     def jump_to_op(self, name: str) -> None:

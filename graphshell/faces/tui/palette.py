@@ -8,6 +8,7 @@ from textual.command import DiscoveryHit, Hit, Provider
 
 from ...engine.graph import stacks
 from ...shell import commands
+from ...engine.graph.graph import get_default_graph
 
 
 class ShellCommands(Provider):
@@ -32,7 +33,7 @@ class OpSearch(Provider):
 
     async def search(self, query: str):
         matcher = self.matcher(query)
-        for op in stacks.get_default_graph().get_operations()[:20000]:
+        for op in get_default_graph().get_operations()[:20000]:
             score = matcher.match(op.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(op.name), partial(self.app.jump_to_op, op.name),

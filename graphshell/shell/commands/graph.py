@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...engine.graph import stacks
 from .table import CommandError, command
 from ..styled import Styled
+from ...engine.graph.graph import get_default_graph
 
 
 def step_states(step, graph):
@@ -36,7 +37,7 @@ def graph_command(shell, args):
     star. SCOPE draws one name scope expanded (e.g. :graph gradients).
     """
     from ...layout import draw_for_terminal
-    graph = stacks.get_default_graph()
+    graph = get_default_graph()
     if not graph.get_operations():
         raise CommandError("the default graph is empty: build something first")
     scope = args.strip().strip("/")

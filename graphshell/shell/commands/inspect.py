@@ -9,6 +9,7 @@ from ...engine.graph.shapes import shape_str
 from .table import CommandError, command
 from ..report import format_ns, op_list, step_line, table
 from ..styled import Styled
+from ...engine.graph.graph import get_default_graph
 
 MAX_ROWS = 200
 
@@ -29,7 +30,7 @@ def ops_command(shell, args):
 
     PATTERN filters by name: a glob (gradients/*, mul_?) or a piece of the name.
     """
-    ops = matching_ops(stacks.get_default_graph(), args.strip())
+    ops = matching_ops(get_default_graph(), args.strip())
     if not ops:
         raise CommandError(f"no op matches {args!r}" if args else "the default graph is empty")
     rows = [_op_row(op) for op in ops[:MAX_ROWS]]

@@ -6,6 +6,7 @@ from ...engine.graph import stacks
 from ...engine.run.session import BaseSession
 from .table import CommandError, command
 from ..styled import Styled
+from ...engine.graph.graph import default_graph_snapshot, default_graph_stack, get_default_graph
 
 
 def stack_view(shell, compact: bool = False) -> Styled:
@@ -25,13 +26,13 @@ def stack_view(shell, compact: bool = False) -> Styled:
         if depth == 0:
             out.add("  <- default", "op.executed")
     out.add("\ndefault-graph stack (top first):", "heading")
-    graphs = stacks.default_graph_snapshot()
+    graphs = default_graph_snapshot()
     for depth, graph in enumerate(graphs):
         out.add("\n* " if depth == 0 else "\n  ").add(f"{naming.graph(graph)}  "
                                                       f"{graph.version} ops")
         if depth == 0:
             out.add("  <- default", "op.executed")
-    global_default = stacks.default_graph_stack.global_default
+    global_default = default_graph_stack.global_default
     out.add("\n* " if not graphs else "\n  ").add(f"{naming.graph(global_default)}  "
                                                   f"{global_default.version} ops  (global)")
     if not graphs:
@@ -54,7 +55,7 @@ def _compact_stack_view(shell) -> Styled:
     for depth, session in enumerate(sessions):
         out.add("\n* " if depth == 0 else "\n  ").add(naming.session(session), "step.session")
         out.add(f" {session.graph.name}{' closed' if session.closed else ''}")
-    graphs = stacks.default_graph_snapshot() + [stacks.default_graph_stack.global_default]
+    graphs = default_graph_snapshot() + [default_graph_stack.global_default]
     out.add("\ngraphs, top first:", "heading")
     for depth, graph in enumerate(graphs):
         global_mark = " (global)" if depth == len(graphs) - 1 else ""
@@ -78,7 +79,7 @@ def stack_command(shell, args):
     """
     if args:
         raise CommandError(":stack takes no arguments")
-    stacks.get_default_graph()  # makes sure the global default graph exists
+    get_default_graph()  # makes sure the global default graph exists
     shell.emit("stack", stack_view(shell))
 
 

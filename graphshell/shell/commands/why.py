@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...engine.ops.while_loop import frame_of
+from ...engine.graph.frames import frame_of
 from ...engine.run.prune import why_needed
 from .table import CommandError, command
 from .inspect import parse_step_number
