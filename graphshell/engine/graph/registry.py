@@ -8,7 +8,7 @@ which builds more ops, so gradients are graphs too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Optional
+from typing import Callable, List, Optional
 
 from .shapes import ShapeError as ShapeError  # re-exported for op definitions
 
@@ -40,13 +40,17 @@ class OpDef:
     control_flow: bool = False
     # the kernel itself when it is the same for every op and session (saves a call per op)
     shared_kernel: Optional[Callable] = None
+    # (op, argument expressions) -> a Python expression computing exactly what the kernel
+    # computes, or None: the compiled tier writes it in place of a kernel call
+    inline: Optional[Callable[[object, List[str]], Optional[str]]] = None
 
 
 _REGISTRY = {}
 
 
 def define(op_type: str, infer, kernel=None, make_kernel=None, grad=None, stateful=False,
-           ref_inputs=(), inline_value=None, multi_output=False, control_flow=False) -> OpDef:
+           ref_inputs=(), inline_value=None, multi_output=False, control_flow=False,
+           inline=None) -> OpDef:
     """Registers an op type. Give `kernel` (a function of input values) or `make_kernel`."""
     if op_type in _REGISTRY:
         raise ValueError(f"op type {op_type!r} is defined twice")
@@ -55,7 +59,7 @@ def define(op_type: str, infer, kernel=None, make_kernel=None, grad=None, statef
             raise ValueError(f"op type {op_type!r} needs a kernel")
         make_kernel = _constant_kernel_factory(kernel)
     opdef = OpDef(op_type, infer, make_kernel, grad, stateful, frozenset(ref_inputs),
-                  inline_value, multi_output, control_flow, shared_kernel=kernel)
+                  inline_value, multi_output, control_flow, shared_kernel=kernel, inline=inline)
     _REGISTRY[op_type] = opdef
     return opdef
 

@@ -14,6 +14,8 @@ from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
 from . import rules
 from .static import static_value
+from . import input_ops
+from ..graph.errors import InvalidArgumentError
 
 # -- identity ------------------------------------------------------------------------------------
 define("Identity", infer=rules.same_as_input, kernel=lambda x: x, grad=lambda op, g: [g])
@@ -121,7 +123,6 @@ def _reshape_kernel(x, target):
     try:
         return np.reshape(x, target)
     except ValueError:
-        from ..graph.errors import InvalidArgumentError
         raise InvalidArgumentError(
             None, None, f"Input to reshape is a tensor with {np.size(x)} values, but the "
             f"requested shape has {int(np.prod(target))}") from None
@@ -185,7 +186,6 @@ def _transpose_kernel(x, perm):
     order = [int(p) for p in perm]
     missing = [i for i in range(len(order)) if i not in order]
     if missing:
-        from ..graph.errors import InvalidArgumentError
         raise InvalidArgumentError(None, None, f"{missing[0]} is missing from "
                                                f"{{{','.join(map(str, order))}}}.")
     return np.transpose(x, order)
@@ -207,9 +207,8 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         a = convert_to_tensor(a, name="a")
         if perm is None:
             if a._shape is None:
-                from .input_ops import range_
                 rank_tensor = rank(a)
-                perm = (rank_tensor - 1) - range_(0, rank_tensor, 1)
+                perm = (rank_tensor - 1) - input_ops.range_(0, rank_tensor, 1)
             else:
                 perm = np.arange(len(a._shape) - 1, -1, -1, dtype=np.int32)
         perm = convert_to_tensor(perm, dtype=dtypes.int32, name="perm")
@@ -257,8 +256,7 @@ define("Unpack", infer=_infer_unpack, make_kernel=_unpack_kernel, grad=_unpack_g
 
 
 def zeros_like_output(tensor):
-    from .input_ops import zeros_like
-    return zeros_like(tensor)
+    return input_ops.zeros_like(tensor)
 
 
 def stack(values, axis=0, name="stack"):

@@ -11,6 +11,7 @@ from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined
 from . import array_ops, input_ops, reduce_ops, rules
 from .static import static_value
+from . import slicing_ops
 
 
 # -- gather ----------------------------------------------------------------------------------------
@@ -53,8 +54,7 @@ def _gather_grad(op, g):
 
 
 def slicing_concat(parts):
-    from .slicing_ops import concat
-    return concat(parts, 0)
+    return slicing_ops.concat(parts, 0)
 
 
 define("GatherV2", infer=_infer_gather, kernel=_gather_kernel, grad=_gather_grad)

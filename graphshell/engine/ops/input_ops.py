@@ -12,6 +12,8 @@ from ..run.runtime import check_allocation
 from ..graph.shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
 from . import reduce_ops
 from .static import static_shape_value, static_value
+from . import math_ops
+from ..graph.graph import get_default_graph
 
 _SMALL_CONSTANT = 1000  # zeros/ones below this many elements become a Const, as in TF
 
@@ -40,7 +42,6 @@ def placeholder(dtype, shape=None, name=None):
         dtype = dtypes.as_dtype(dtype).base_dtype
     except TypeError:
         raise TypeError(f"Expected DataType for argument 'dtype' not {dtype!r}.") from None
-    from ..graph.graph import get_default_graph
     graph = get_default_graph()
     attrs = {"dtype": dtype, "shape": as_raw_shape(shape)}
     return make_tensor("Placeholder", [], name, attrs, graph)
@@ -148,8 +149,7 @@ def _like(tensor, dtype, name, default_name, value):
         op_type = "ZerosLike" if value == 0 else "OnesLike"
         if dtype is tensor.dtype.base_dtype:
             return make_tensor(op_type, [tensor], scope)
-        from .math_ops import cast
-        return cast(make_tensor(op_type, [tensor]), dtype, name=scope)
+        return math_ops.cast(make_tensor(op_type, [tensor]), dtype, name=scope)
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):
@@ -203,8 +203,7 @@ def range_(start, limit=None, delta=1, dtype=None, name="range"):
         values = [convert_to_tensor(v, dtype=dtype, name=n)
                   for v, n in ((start, "start"), (limit, "limit"), (delta, "delta"))]
         widest = max((v.dtype.base_dtype for v in values), key=_range_rank)
-        from .math_ops import cast
-        values = [cast(v, widest) for v in values]
+        values = [math_ops.cast(v, widest) for v in values]
         return make_tensor("Range", values, scope)
 
 

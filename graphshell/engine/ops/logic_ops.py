@@ -10,6 +10,7 @@ from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS
 from . import rules
+from . import input_ops
 
 
 def _comparison_function(op_type, kernel, infer=rules.comparison):
@@ -93,9 +94,8 @@ def _select_kernel(condition, x, y):
 
 
 def _select_grad(op, g):
-    from .input_ops import zeros_like
     condition = op._inputs[0]
-    zeros = zeros_like(g)
+    zeros = input_ops.zeros_like(g)
     return [None, where(condition, g, zeros), where(condition, zeros, g)]
 
 

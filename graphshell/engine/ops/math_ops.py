@@ -13,6 +13,9 @@ from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS, Tensor
 from . import rules, unary_ops
 from .grad_util import binary_grads
+from . import input_ops
+from . import linalg_ops
+from . import logic_ops
 
 
 def _arithmetic(op):
@@ -64,7 +67,6 @@ define("SquaredDifference", infer=_arithmetic,
 
 
 def _pow_grad(op, g):
-    from . import logic_ops
     x, y = op._inputs
     z = op._outputs[0]
     grad_x = g * y * power(x, y - convert_to_tensor(1, dtype=y.dtype.base_dtype))
@@ -77,7 +79,6 @@ define("Pow", infer=_arithmetic, kernel=_power, grad=_pow_grad)
 
 
 def _select_grads(op, g, x_wins):
-    from . import logic_ops
     zeros = array_zeros_like(g)
     return binary_grads(op, logic_ops.where(x_wins, g, zeros), logic_ops.where(x_wins, zeros, g))
 
@@ -90,7 +91,6 @@ def _squared_difference_grad(op, g):
 
 
 def array_zeros_like(tensor):
-    from . import input_ops
     return input_ops.zeros_like(tensor)
 
 
@@ -114,7 +114,25 @@ def _add_n_kernel(*values):
     return total
 
 
-define("AddN", infer=_infer_add_n, kernel=_add_n_kernel, grad=lambda op, g: [g] * len(op._inputs))
+# A sum is one nested expression for Python's compiler; wider ones call the kernel, which is
+# one call for a lot of work anyway.
+_WIDEST_INLINE_SUM = 128
+
+
+def _add_n_inline(op, args):
+    """The kernel's order as one expression: the head left to right, then blocks of 8."""
+    if len(args) > _WIDEST_INLINE_SUM:
+        return None
+    if len(args) <= 9:
+        return " + ".join(args)
+    head = {0: 8, 1: 9}.get(len(args) % 8, len(args) % 8)
+    blocks = [args[:head]] + [args[start:start + 8] for start in range(head, len(args), 8)]
+    # `+` groups to the left: (head) + (block 1) + (block 2) adds the blocks in turn
+    return " + ".join(f"({' + '.join(block)})" for block in blocks)
+
+
+define("AddN", infer=_infer_add_n, kernel=_add_n_kernel, grad=lambda op, g: [g] * len(op._inputs),
+       inline=_add_n_inline)
 
 
 def add_n(inputs, name=None):
@@ -257,7 +275,6 @@ def _floordiv_any(x, y, name=None):
 
 
 def _matmul(x, y, name=None):
-    from . import linalg_ops
     return linalg_ops.matmul(x, y, name=name)
 
 

@@ -9,6 +9,9 @@ from ..graph.build import OpScope, make_op, make_tensor
 from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from . import array_ops, reduce_ops, rules, unary_ops
+from . import index_ops
+from . import logic_ops
+from . import math_ops
 
 
 def _softmax(x):
@@ -100,26 +103,23 @@ def softmax_cross_entropy_with_logits(labels=None, logits=None, dim=-1, name=Non
 
 
 def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None):
-    from .index_ops import one_hot
     with OpScope(name, "SparseSoftmaxCrossEntropyWithLogits", [logits, labels]) as scope:
         logits = convert_to_tensor(logits, name="logits")
         depth = logits._shape[-1] if logits._shape and logits._shape[-1] is not None \
             else array_ops.shape(logits)[-1]
-        dense = one_hot(labels, depth, dtype=logits.dtype.base_dtype)
+        dense = index_ops.one_hot(labels, depth, dtype=logits.dtype.base_dtype)
         return softmax_cross_entropy_with_logits_v2(labels=dense, logits=logits, name=scope)
 
 
 def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, name=None):
     """max(x, 0) - x * z + log(1 + exp(-|x|)), TF's stable formulation."""
-    from .logic_ops import greater_equal, where
-    from .math_ops import add, subtract
     with OpScope(name, "logistic_loss", [logits, labels]) as scope:
         logits, labels = convert_same_type("logistic_loss", ("logits", logits),
                                            ("labels", labels))
         zeros = array_ops.zeros_like_output(logits)
-        relu_logits = where(greater_equal(logits, zeros), logits, zeros)
-        neg_abs = where(greater_equal(logits, zeros), -logits, logits)
-        return add(subtract(relu_logits, logits * labels), unary_ops.log1p(unary_ops.exp(neg_abs)),
+        relu_logits = logic_ops.where(logic_ops.greater_equal(logits, zeros), logits, zeros)
+        neg_abs = logic_ops.where(logic_ops.greater_equal(logits, zeros), -logits, logits)
+        return math_ops.add(math_ops.subtract(relu_logits, logits * labels), unary_ops.log1p(unary_ops.exp(neg_abs)),
                    name=scope)
 
 

@@ -11,6 +11,8 @@ from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..run.runtime import check_allocation
 from ..graph.graph import get_default_graph
 from .static import static_shape_value
+from . import math_ops
+from ..graph.errors import InvalidArgumentError
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -78,7 +80,6 @@ def _truncated(generator, shape, np_type):
 
 def _integers(generator, shape, np_type, low, high):
     if low >= high:
-        from ..graph.errors import InvalidArgumentError
         raise InvalidArgumentError(None, None, f"Need minval < maxval, got {low} >= {high}")
     return generator.integers(low, high, size=shape, dtype=np_type)
 
@@ -146,5 +147,4 @@ def _shape_list(shape):
 
 
 def _add(x, y, name):
-    from .math_ops import add
-    return add(x, y, name=name)
+    return math_ops.add(x, y, name=name)

@@ -11,6 +11,12 @@ from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements
 from . import array_ops, rules
 from .static import static_value
+from . import grad_util
+from . import input_ops
+from . import logic_ops
+from . import math_ops
+from . import static
+from . import unary_ops
 
 
 # -- shapes ----------------------------------------------------------------------------------------
@@ -143,23 +149,19 @@ def _mean_grad(op, g):
     if count_in is not None and count_out is not None:
         factor = constant(max(count_in // max(count_out, 1), 1), dtype=g.dtype.base_dtype)
     else:
-        from .math_ops import cast
-        factor = cast(array_ops.size(x) // _at_least_one(array_ops.size(y)), g.dtype.base_dtype)
+        factor = math_ops.cast(array_ops.size(x) // _at_least_one(array_ops.size(y)), g.dtype.base_dtype)
     return [_broadcast_back(op, g) / factor, None]
 
 
 def _at_least_one(tensor):
-    from .math_ops import maximum
-    return maximum(tensor, 1)
+    return math_ops.maximum(tensor, 1)
 
 
 def _extreme_grad(op, g):
-    from .math_ops import cast
     x, y = op._inputs[0], op._outputs[0]
     kept = kept_shape(op)
     y_kept = array_ops.reshape(y, kept)
-    from .logic_ops import equal
-    indicators = cast(equal(y_kept, x), g.dtype.base_dtype)
+    indicators = math_ops.cast(logic_ops.equal(y_kept, x), g.dtype.base_dtype)
     selected = array_ops.reshape(reduce_sum(indicators, op._inputs[1]), kept)
     return [indicators / selected * array_ops.reshape(g, kept), None]
 
@@ -205,8 +207,7 @@ def _reduction(op_type, kernel_factory, grad, default_name):
 def _all_axes(x):
     if x._shape is not None:
         return constant(np.arange(len(x._shape), dtype=np.int32))
-    from .input_ops import range_
-    return range_(0, array_ops.rank(x))
+    return input_ops.range_(0, array_ops.rank(x))
 
 
 reduce_sum = _reduction("Sum", _reduction_kernel(np.sum), _sum_grad, "Sum")
@@ -220,7 +221,6 @@ reduce_any = _reduction("Any", _reduction_kernel(np.any), NOT_DIFFERENTIABLE, "A
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
     """log(sum(exp(x))) computed stably around the maximum."""
-    from . import unary_ops
     with OpScope(name, "ReduceLogSumExp", [input_tensor]) as scope:
         x = convert_to_tensor(input_tensor, name="input_tensor")
         peak = stop_gradient_of(reduce_max(x, axis, keepdims=True))
@@ -237,8 +237,7 @@ def stop_gradient_of(tensor):
 
 # -- broadcast_to --------------------------------------------------------------------------------------
 def _infer_broadcast_to(op):
-    from .static import static_shape_value
-    return [(op._inputs[0].dtype.base_dtype, static_shape_value(op._inputs[1]))]
+    return [(op._inputs[0].dtype.base_dtype, static.static_shape_value(op._inputs[1]))]
 
 
 define("BroadcastTo", infer=_infer_broadcast_to,
@@ -247,8 +246,7 @@ define("BroadcastTo", infer=_infer_broadcast_to,
 
 
 def _sum_back_to(g, x):
-    from .grad_util import sum_to_shape_of
-    return sum_to_shape_of(g, x)
+    return grad_util.sum_to_shape_of(g, x)
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name

@@ -15,6 +15,7 @@ from ..graph.convert import convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..graph.shapes import shapes_compatible
 from . import rules
+from ..graph.graph import get_default_graph
 
 
 def _infer_variable(op):
@@ -143,7 +144,6 @@ def is_variable_initialized(variable, name=None):
 
 def variable_op(shape, dtype, name):
     """The VariableV2 op itself (its output is the ref tensor `name:0`)."""
-    from ..graph.graph import get_default_graph
     graph = get_default_graph()
     attrs = {"shape": shape, "dtype": dtypes.as_dtype(dtype).base_dtype, "container": "",
              "shared_name": ""}

@@ -9,6 +9,9 @@ from ..graph.convert import convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from . import rules
 from .libm import float32_function
+from . import input_ops
+from . import logic_ops
+from . import math_ops
 
 _REGISTERED = {}
 
@@ -102,22 +105,18 @@ def leaky_relu(features, alpha=0.2, name=None):
 
 
 def _zeros_like(tensor):
-    from . import input_ops
     return input_ops.zeros_like(tensor)
 
 
 def _where(condition, x, y):
-    from . import logic_ops
     return logic_ops.where(condition, x, y)
 
 
 def _as_float_mask(mask, like):
-    from . import math_ops
     return math_ops.cast(mask, like.dtype.base_dtype)
 
 
 def maximum_of(x, y, name=None):
-    from . import math_ops
     return math_ops.maximum(x, y, name=name)
 
 

@@ -14,6 +14,9 @@ from . import array_ops, control_ops, logic_ops, state_ops
 from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
 from ..graph.tensor import Tensor
 from ..graph.graph import get_default_graph
+from . import control_flow
+from . import index_ops
+from ..graph.convert import constant
 
 
 class Variable:
@@ -118,7 +121,6 @@ class Variable:
     def initialized_value(self) -> Tensor:
         """Its value if initialised, else its initial value (for initial values that depend
         on other variables)."""
-        from . import control_flow
         graph = self.graph
         with graph.control_dependencies(None):
             return control_flow.cond(state_ops.is_variable_initialized(self), self.read_value,
@@ -213,8 +215,6 @@ def local_variables_initializer():
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
     """A string tensor naming the variables of `var_list` not yet initialised in the session."""
-    from ..graph.convert import constant
-    from . import index_ops
     var_list = global_variables() if var_list is None else var_list
     graph = get_default_graph()
     with graph.name_scope(name) as scope:

@@ -14,7 +14,6 @@ import itertools
 import numpy as np
 
 from ..graph.dtypes import bool_, float32, string
-from ..ops.math_ops import _add_n_kernel
 
 _COMPILED_FILES = itertools.count(1)
 
@@ -22,10 +21,6 @@ _COMPILED_FILES = itertools.count(1)
 # arrays and takes numpy's much cheaper scalar path on the 0-d values of scalar graphs.
 _BINARY_OPERATORS = {np.add: "+", np.subtract: "-", np.multiply: "*"}
 _UNARY_OPERATORS = {np.negative: "-"}
-_LONGEST_INLINE_SUM = 9  # AddN of more inputs sums in blocks of 8 (its kernel's order)
-# A sum is one nested expression for Python's compiler; wider ones call the kernel, which is
-# one call for a lot of work anyway.
-_WIDEST_INLINE_SUM = 128
 
 
 class CompiledPlan:
@@ -57,7 +52,7 @@ def _unpack(targets):
 
 def _inline(op, kernel, args, name_of):
     """The op as an expression that computes exactly what its kernel does, without calling it
-    (operators, TF-ordered sums, libm calls for float32 scalars), or None."""
+    (operators, the op definition's own inline form, libm calls for float32 scalars), or None."""
     if not all(t.dtype.base_dtype not in (bool_, string) for t in op._inputs):
         return None
     try:
@@ -67,23 +62,15 @@ def _inline(op, kernel, args, name_of):
             return f"{_UNARY_OPERATORS[kernel]}{args[0]}"
     except TypeError:  # an unhashable kernel (a bound method, say) is never an operator
         return None
-    if kernel is _add_n_kernel and len(args) <= _WIDEST_INLINE_SUM:
-        return _tf_ordered_sum(args)
+    if op._opdef.inline is not None:
+        expression = op._opdef.inline(op, args)
+        if expression is not None:
+            return expression
     c_scalar = getattr(kernel, "c_scalar", None)
     output = op._outputs[0] if op._outputs else None
     if c_scalar is not None and output._shape == () and output.dtype.base_dtype is float32:
         return f"{name_of(np.float32)}({name_of(c_scalar)}({args[0]}))"
     return None
-
-
-def _tf_ordered_sum(args) -> str:
-    """AddN's kernel order as one expression: the head left to right, then blocks of 8."""
-    if len(args) <= _LONGEST_INLINE_SUM:
-        return " + ".join(args)
-    head = {0: 8, 1: 9}.get(len(args) % 8, len(args) % 8)
-    blocks = [args[:head]] + [args[start:start + 8] for start in range(head, len(args), 8)]
-    # `+` groups to the left: (head) + (block 1) + (block 2) adds the blocks in turn
-    return " + ".join(f"({' + '.join(block)})" for block in blocks)
 
 
 def _generate(plan, kernels, keep_values):
