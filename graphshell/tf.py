@@ -47,6 +47,7 @@ from .engine.ops.math_ops import (  # noqa: F401
     add, add_n, cast, div, divide, floordiv, floormod, maximum, minimum, mod, multiply, negative,
     pow, realdiv, squared_difference, subtract, to_float, truediv,
 )
+from .engine.ops import nn_ops, unary_ops
 from .engine.ops.nn_ops import log_softmax, softmax
 from .engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .engine.ops.reduce_ops import (  # noqa: F401
@@ -89,7 +90,6 @@ def _namespace(name: str, doc: str, **members) -> types.ModuleType:
 
 
 def _nn():
-    from .engine.ops import nn_ops, unary_ops
     return _namespace(
         "nn", "Neural-network functions (tf.nn).",
         relu=unary_ops.relu, relu6=unary_ops.relu6, elu=unary_ops.elu,

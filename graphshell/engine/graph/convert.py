@@ -1,5 +1,5 @@
 """Turning Python and numpy values into tensors: `tf.constant`, `convert_to_tensor`, and the
-dtype rules TF applies to op inputs (spec: make_tensor_proto and op_def_library)."""
+dtype rules TF applies to op inputs (TF's `make_tensor_proto` and `op_def_library`)."""
 
 from __future__ import annotations
 

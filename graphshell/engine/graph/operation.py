@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from . import dtypes, shapes, stacks
+
+if TYPE_CHECKING:
+    from .graph import Graph
+    from .registry import OpDef
+    from .tensor import Tensor
 
 
 class Operation:
@@ -13,29 +20,41 @@ class Operation:
     __slots__ = ("_graph", "_id", "name", "type", "_inputs", "_control_inputs", "_outputs",
                  "attrs", "_opdef", "_control_flow_context", "_control_outputs", "device",
                  "__weakref__")
+    _graph: Graph
+    _id: int  # creation order in the graph
+    name: str
+    type: str
+    _inputs: tuple[Tensor, ...]
+    _control_inputs: list[Operation]
+    _outputs: list[Tensor]
+    attrs: dict[str, Any]
+    _opdef: OpDef
+    _control_flow_context: Any  # the cond branch or while loop it was built in, or None
+    _control_outputs: list[Operation]
+    device: str
 
     # -- structure ---------------------------------------------------------------------
     @property
-    def graph(self):
+    def graph(self) -> Graph:
         return self._graph
 
     @property
-    def inputs(self):
+    def inputs(self) -> tuple[Tensor, ...]:
         return self._inputs
 
     @property
-    def outputs(self):
+    def outputs(self) -> list[Tensor]:
         return list(self._outputs)
 
-    def values(self):
+    def values(self) -> tuple[Tensor, ...]:
         return tuple(self._outputs)
 
     @property
-    def control_inputs(self):
+    def control_inputs(self) -> list[Operation]:
         return list(self._control_inputs)
 
     @property
-    def _control_outputs_list(self):
+    def _control_outputs_list(self) -> list[Operation]:
         return list(self._control_outputs)
 
     @property
@@ -43,18 +62,18 @@ class Operation:
         return len(self._inputs)
 
     @property
-    def op_def(self):
+    def op_def(self) -> OpDef:
         return self._opdef
 
     @property
-    def node_def(self):
+    def node_def(self) -> NodeDef:
         return NodeDef(self)
 
     @property
-    def traceback(self):
+    def traceback(self) -> list:
         return []
 
-    def get_attr(self, name):
+    def get_attr(self, name: str) -> Any:
         try:
             return self.attrs[name]
         except KeyError:
@@ -63,13 +82,13 @@ class Operation:
             return self._inputs[0].dtype.base_dtype
         raise ValueError(f"Operation {self.name!r} has no attr named '{name}'.")
 
-    def _set_attr(self, name, value) -> None:
+    def _set_attr(self, name: str, value: Any) -> None:
         self.attrs[name] = value
 
-    def _add_control_input(self, op) -> None:
+    def _add_control_input(self, op: Operation) -> None:
         self._add_control_inputs([op])
 
-    def _add_control_inputs(self, ops) -> None:
+    def _add_control_inputs(self, ops: list[Operation]) -> None:
         for op in ops:
             if not isinstance(op, Operation):
                 raise TypeError(f"op must be an Operation: {op!r}")
@@ -78,11 +97,11 @@ class Operation:
                 op._control_outputs.append(self)
         self._graph._structure_changed()
 
-    def _as_graph_element(self):
+    def _as_graph_element(self) -> Operation:
         return self
 
     # -- running -------------------------------------------------------------------------
-    def run(self, feed_dict=None, session=None):
+    def run(self, feed_dict: dict | None = None, session: Any = None) -> None:
         """`session.run(self, feed_dict)` on the given or the default session; returns None."""
         stacks.run_using_default_session(self, feed_dict, self._graph, session)
 
@@ -117,14 +136,14 @@ class NodeDef:
     __repr__ = __str__
 
 
-def input_name(tensor) -> str:
+def input_name(tensor: Tensor) -> str:
     """A NodeDef input: the op name for output 0, `op:i` for other outputs."""
     if tensor.value_index == 0:
         return tensor.op.name
     return f"{tensor.op.name}:{tensor.value_index}"
 
 
-def attr_word(value) -> str:
+def attr_word(value: Any) -> str:
     """An attr value as TF prints it inside a node summary (DT_FLOAT, true, [1, 2])."""
     if isinstance(value, dtypes.DType):
         return _datatype_word(value.base_dtype)

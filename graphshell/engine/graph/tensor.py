@@ -6,10 +6,17 @@ module knows nothing about any particular op.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable
+
 from . import errors, shapes, stacks
 
+if TYPE_CHECKING:
+    from .dtypes import DType
+    from .graph import Graph
+    from .operation import Operation
+
 # name -> function(x, y) or function(x); filled in by graphshell.engine.ops.*
-OPERATORS = {}
+OPERATORS: dict[str, Callable[..., Tensor]] = {}
 
 
 def _binary(name):
@@ -30,11 +37,17 @@ class Tensor:
     """The `value_index`-th output of `op`: a dtype and a static shape, never a value."""
 
     __slots__ = ("op", "value_index", "dtype", "_shape", "_consumers", "__weakref__")
+    op: Operation
+    value_index: int
+    dtype: DType
+    _shape: shapes.RawShape
+    _consumers: list[Operation]
     # Make numpy defer to our reflected operators, so np.array(...) * t builds an op.
     __array_priority__ = 100
     __array_ufunc__ = None
 
-    def __init__(self, op, value_index, dtype, shape):
+    def __init__(self, op: Operation, value_index: int, dtype: DType,
+                 shape: shapes.RawShape) -> None:
         self.op = op
         self.value_index = value_index
         self.dtype = dtype
@@ -47,7 +60,7 @@ class Tensor:
         return f"{self.op.name}:{self.value_index}"
 
     @property
-    def graph(self):
+    def graph(self) -> Graph:
         return self.op._graph
 
     @property
@@ -61,7 +74,7 @@ class Tensor:
     def get_shape(self) -> shapes.TensorShape:
         return shapes.TensorShape(self._shape)
 
-    def set_shape(self, shape) -> None:
+    def set_shape(self, shape: Any) -> None:
         """Refines the static shape; an incompatible shape is a ValueError."""
         raw = shapes.as_raw_shape(shape)
         if not shapes.shapes_compatible(self._shape, raw):
@@ -71,13 +84,13 @@ class Tensor:
                 raise ValueError(str(clash)) from None
         self._shape = shapes.merge_shapes(self._shape, raw)
 
-    def _shape_tuple(self):
+    def _shape_tuple(self) -> shapes.RawShape:
         return self._shape
 
-    def _rank(self):
+    def _rank(self) -> int | None:
         return None if self._shape is None else len(self._shape)
 
-    def consumers(self):
+    def consumers(self) -> list[Operation]:
         """The ops that read this tensor, one entry per input slot."""
         return list(self._consumers)
 
@@ -91,11 +104,11 @@ class Tensor:
         return (f'Tensor("{self.name}", shape={shapes.shape_str(self._shape)}, '
                 f"dtype={self.dtype.name})")
 
-    def _as_graph_element(self):
+    def _as_graph_element(self) -> Tensor:
         return self
 
     # -- evaluation ---------------------------------------------------------------------
-    def eval(self, feed_dict=None, session=None):
+    def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
         """`session.run(self, feed_dict)` on the given or the default session."""
         return stacks.eval_using_default_session(self, feed_dict, self.graph, session)
 
@@ -165,7 +178,7 @@ class Tensor:
         return OPERATORS["getitem"](self, key)
 
 
-def is_tensor(value) -> bool:
+def is_tensor(value: object) -> bool:
     return isinstance(value, Tensor)
 
 

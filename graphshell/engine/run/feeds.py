@@ -1,4 +1,4 @@
-"""Feeds: resolve `feed_dict` keys to tensors and convert and check their values (spec I1-I4)."""
+"""Feeds: resolve `feed_dict` keys to tensors and convert and check their values."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Fetch structures: flatten any nesting of lists, tuples, namedtuples and mappings of fetchable
-leaves into unique fetches, and rebuild the same structure from their values (spec H1-H6).
+leaves into unique fetches, and rebuild the same structure from their values (as TF's
+`_FetchMapper` family does).
 
 One small mapper class per kind of structure; the executor only ever sees the flat list.
 """
@@ -113,7 +114,7 @@ class FetchHandler:
         self._feeds = feeds
 
     def build_results(self, tensor_values):
-        """Rebuilds the structure; duplicate leaves share one value object (spec H5)."""
+        """Rebuilds the structure; duplicate leaves share one value object (TF's `_uniquify_fetches`)."""
         by_element = dict(zip(self.tensors, tensor_values))
         leaf_values = []
         for leaf in self._leaves:

@@ -1,5 +1,5 @@
 """Just enough of TF's protocol messages: ConfigProto (accepted, mostly ignored), RunOptions and
-RunMetadata, whose step_stats lists the nodes a traced step executed (spec section 2)."""
+RunMetadata, whose step_stats lists the nodes a traced step executed."""
 
 from __future__ import annotations
 
