@@ -7,18 +7,20 @@ and one backward sweep, then processed in reverse order as their consumers' grad
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Callable
 
 from ..graph import dtypes, registry
 from ..graph.build import OpScope
 from ..graph.convert import convert_to_tensor
+from ..graph.frames import WhileLoop, outermost_while_loop_of
 from ..graph.graph import get_graph_from_inputs
-from .loop_gradients import loop_gradients
-from ..ops import array_ops, control_flow, input_ops, math_ops
 from ..graph.tensor import Tensor
+from ..ops import array_ops, control_flow, input_ops, math_ops
+from .loop_gradients import loop_gradients
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
               dtypes.complex128}
-_CUSTOM_GRADIENTS = {}
+_CUSTOM_GRADIENTS: dict[str, Callable] = {}  # gradient_override_map's names
 
 
 def _backpropagates(tensor) -> bool:
@@ -120,7 +122,7 @@ class _Gradients:
             if y.op in self.between and self.pending[self._unit(y.op)] == 0))
         while queue:
             unit = queue.popleft()
-            if getattr(unit, "is_while", False):
+            if isinstance(unit, WhileLoop):  # (else an op)
                 self._backprop_loop(unit)
                 members = self.loop_members[unit]
             else:
@@ -132,16 +134,9 @@ class _Gradients:
                     queue.append(source)
 
     def _unit(self, op):
-        """`op`, or the outermost while loop (below the base frame) that holds it."""
-        context = op._control_flow_context
-        if context is None:
-            return op
-        outermost = None
-        while context is not None and context is not self.base_frame:
-            if getattr(context, "is_while", False):
-                outermost = context
-            context = context.outer
-        return outermost if outermost is not None else op
+        """`op`, or the outermost while loop (inside the base frame) that holds it."""
+        loop = outermost_while_loop_of(op, within=self.base_frame)
+        return loop if loop is not None else op
 
     def _outside_sources(self, unit, members):
         for op in members:
@@ -181,7 +176,7 @@ class _Gradients:
             if unit is not op:
                 self.loop_members[unit].append(op)
         for unit in [op for op in self.between if self._unit(op) is op] + list(self.loop_members):
-            members = self.loop_members[unit] if unit in self.loop_members else (unit,)
+            members = self.loop_members.get(unit, (unit,))
             for source in self._outside_sources(unit, members):
                 pending[source] += 1
         return pending
@@ -192,7 +187,7 @@ class _Gradients:
             if unit is not y.op and y.op.type != "Exit":
                 raise ValueError(
                     f"Cannot compute gradients of {y.name}: it is computed inside the while "
-                    f"loop {unit.name.rstrip('/')}. Differentiate the loop's results instead.")
+                    f"loop {unit.label}. Differentiate the loop's results instead.")
 
     def _unreached_sources(self, xs):
         """x ops that no gradient flows through further (TF's _StopOps)."""
@@ -237,7 +232,7 @@ class _Gradients:
         def gradients_of_body(ys, xs, grad_ys):
             inner = _Gradients(ys, xs, grad_ys, self.stop_ops, base_frame=frame)
             return [inner.result(x, UnconnectedGradients.NONE) for x in xs]
-        with self.graph.name_scope(frame.name.rstrip("/") + "_grad"):
+        with self.graph.name_scope(frame.label + "_grad"):
             found = loop_gradients(frame, exit_grads, needed, gradients_of_body)
         for tensor, grad in found:
             self.grads[tensor].append(grad)

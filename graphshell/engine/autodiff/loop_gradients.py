@@ -13,8 +13,8 @@ from __future__ import annotations
 from ..graph import dtypes
 from ..graph.build import make_op
 from ..graph.convert import constant
+from ..graph.frames import ENTER_TYPES, building_in, cond_branch_of, is_within
 from ..ops import array_ops, control_flow, input_ops, logic_ops, math_ops
-from ..graph.frames import ENTER_TYPES, frame_of
 from ..ops.while_loop import gradient_while_loop
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
@@ -31,19 +31,15 @@ class GradientState:
 
     def __init__(self, forward):
         self.forward = forward
-        self.graph = forward.loop_cond._graph
+        self.graph = forward.graph
         self.counter = _forward_counter(forward)
         self._popped = {}
         self._pivots = {}
         self._pushed = None  # the ControlTrigger that pulls every push into a step
 
     def owns(self, tensor) -> bool:
-        frame = frame_of(tensor.op)
-        while frame is not None:
-            if frame is self.forward:
-                return True
-            frame = frame.outer and frame_of_context(frame.outer)
-        return False
+        """Whether `tensor` is made in the forward loop (or in a context inside it)."""
+        return is_within(tensor.op, self.forward)
 
     def real_value(self, tensor, grad_context):
         """What the gradient loop reads for forward `tensor` in the matching iteration."""
@@ -57,17 +53,11 @@ class GradientState:
         if source.type in ENTER_TYPES and source.attrs.get("is_constant"):
             return grad_context.add_value(source._inputs[0])
         stack = self._stack_for(tensor)
-        branch = _cond_branch_of(source, self.forward)
+        branch = _pred_and_branch(source, self.forward)
         branch_pivot = self._branch_pivot(*branch, grad_context) if branch else None
-        graph = self.graph
-        saved = graph._control_flow_context
-        try:
-            with graph.control_dependencies(None):  # (this also leaves the loop context)
-                graph._control_flow_context = grad_context
-                pop = make_op("StackPopV2", [stack], "StackPopV2",
-                              {"elem_type": tensor.dtype.base_dtype, "_shape": tensor._shape})
-        finally:
-            graph._control_flow_context = saved
+        with self.graph.control_dependencies(None), grad_context.as_current():
+            pop = make_op("StackPopV2", [stack], "StackPopV2",
+                          {"elem_type": tensor.dtype.base_dtype, "_shape": tensor._shape})
         if branch_pivot is not None:
             _run_before(branch_pivot, pop)  # pop only where the forward branch pushed
         return pop._outputs[0]
@@ -78,31 +68,19 @@ class GradientState:
         pivot = self._pivots.get((forward_pred, branch))
         if pivot is None:
             pred = self.real_value(forward_pred, grad_context)
-            graph = self.graph
-            saved = graph._control_flow_context
-            try:
-                with graph.control_dependencies(None):
-                    graph._control_flow_context = grad_context
-                    taken = control_flow.switch(pred, pred)[branch]
-                    pivot = array_ops.identity(taken, "branch_taken").op
-                    self._pivots[(forward_pred, branch)] = pivot
-            finally:
-                graph._control_flow_context = saved
+            with self.graph.control_dependencies(None), grad_context.as_current():
+                taken = control_flow.switch(pred, pred)[branch]
+                pivot = array_ops.identity(taken, "branch_taken").op
+            self._pivots[(forward_pred, branch)] = pivot
         return pivot
 
     def _stack_for(self, tensor):
         """A stack made at the top of the graph, and a push of `tensor` in the forward loop."""
         graph = self.graph
-        saved = graph._control_flow_context
-        try:
-            with graph.control_dependencies(None):
-                graph._control_flow_context = None
-                stack = make_op("StackV2", [], "StackV2", {"elem_type": tensor.dtype.base_dtype})
-                graph._control_flow_context = self.forward
-                with graph.name_scope(self.forward.name):
-                    push = make_op("StackPushV2", [stack._outputs[0], tensor], "StackPushV2")
-        finally:
-            graph._control_flow_context = saved
+        with graph.control_dependencies(None):  # (this also leaves every context)
+            stack = make_op("StackV2", [], "StackV2", {"elem_type": tensor.dtype.base_dtype})
+            with self.forward.as_current(), graph.name_scope(self.forward.name):
+                push = make_op("StackPushV2", [stack._outputs[0], tensor], "StackPushV2")
         _run_before(push, self._push_trigger())
         return stack._outputs[0]
 
@@ -111,34 +89,20 @@ class GradientState:
         branch run only when it is taken, so the counter must not wait for them to run."""
         if self._pushed is None:
             graph = self.graph
-            saved = graph._control_flow_context
-            try:
-                with graph.control_dependencies(None), graph.name_scope(self.forward.name):
-                    graph._control_flow_context = self.forward
-                    self._pushed = make_op("ControlTrigger", [], "pushed")
-            finally:
-                graph._control_flow_context = saved
+            with graph.control_dependencies(None), graph.name_scope(self.forward.name), \
+                    self.forward.as_current():
+                self._pushed = make_op("ControlTrigger", [], "pushed")
             _run_before(self._pushed, self.counter.next_iteration)
         return self._pushed
 
 
-def _cond_branch_of(op, frame):
+def _pred_and_branch(op, frame):
     """(pred, branch) of the innermost cond branch whose values `op` makes inside while loop
     `frame`, or None. A Switch bringing a value into a branch belongs to that branch."""
     if "_branch" in op.attrs:
         return op.attrs["_pred"], op.attrs["_branch"]
-    context = op._control_flow_context
-    while context is not None and context is not frame:
-        if hasattr(context, "branch"):
-            return context.pred, context.branch
-        context = context.outer
-    return None
-
-
-def frame_of_context(context):
-    while context is not None and not getattr(context, "is_while", False):
-        context = context.outer
-    return context
+    branch = cond_branch_of(op, within=frame)
+    return (branch.pred, branch.branch) if branch is not None else None
 
 
 def _run_before(op, later) -> None:
@@ -156,23 +120,19 @@ class _Counter:
 
 def _forward_counter(forward):
     """A loop variable counting the forward loop's iterations (built once per loop)."""
-    if getattr(forward, "counter", None) is not None:
+    if forward.counter is not None:
         return forward.counter
-    graph = forward.loop_cond._graph
-    saved = graph._control_flow_context
-    try:
-        with graph.control_dependencies(None), graph.name_scope(forward.name):
-            graph._control_flow_context = forward.outer
+    graph = forward.graph
+    with graph.control_dependencies(None), graph.name_scope(forward.name):
+        with building_in(graph, forward.outer):
             start = constant(0, name="f_count_start")
-            entered = forward.enter(start, is_constant=False)
-            graph._control_flow_context = forward
+            entered = forward.add_enter(start, is_constant=False)
+        with forward.as_current():
             merged = control_flow.merge([entered, entered], name="f_count")[0]
             low, high = control_flow.switch(merged, forward.loop_cond._outputs[0])
             counted = math_ops.add(array_ops.identity(high), 1)
             next_iteration = make_op("NextIteration", [counted], "NextIteration")
             exit_op = make_op("Exit", [low], "Exit")
-    finally:
-        graph._control_flow_context = saved
     merge_op = merged.op
     entered._consumers.remove(merge_op)
     merge_op._inputs = (entered, next_iteration._outputs[0])
@@ -232,4 +192,4 @@ def _body_input(frame, index):
             for consumer in op._outputs[1]._consumers:
                 if consumer.type == "Identity":
                     return consumer._outputs[0]
-    raise LookupError(f"while loop {frame.name} has no body input for variable {index}")
+    raise LookupError(f"while loop {frame.label} has no body input for variable {index}")

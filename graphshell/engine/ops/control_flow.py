@@ -4,13 +4,17 @@ that ran. At run time the branch not taken receives dead values, so none of its 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..graph import dtypes
 from ..graph.build import OpScope, make_op
 from ..graph.convert import convert_to_tensor
-from ..graph.registry import define
-from ..run.runtime import VariableRef
+from ..graph.frames import CondBranch, enclosing_contexts
 from ..graph.graph import get_default_graph
+from ..graph.operation import Operation
+from ..graph.registry import define
 from ..graph.tensor import Tensor
+from ..run.runtime import VariableRef
 from . import array_ops, control_ops, rules
 
 
@@ -73,8 +77,8 @@ def _merge_grad(op, grad, _index_grad):
 for _type in ("Switch", "RefSwitch"):
     define(_type, infer=_infer_switch, kernel=_switch, grad=_switch_grad, multi_output=True,
            ref_inputs=(0,), control_flow=True)
-define("Merge", infer=_infer_merge, make_kernel=_make_merge_kernel, grad=_merge_grad, multi_output=True,
-       ref_inputs=(0, 1), control_flow=True)
+define("Merge", infer=_infer_merge, make_kernel=_make_merge_kernel, grad=_merge_grad,
+       multi_output=True, ref_inputs=(0, 1), control_flow=True)
 
 
 def switch(data, pred, name=None):
@@ -96,53 +100,32 @@ def merge(inputs, name=None):
         return tuple(make_op("Merge", list(inputs), scope).outputs)
 
 
-# -- the branch context ------------------------------------------------------------------------------
-class CondContext:
-    """While a branch is being built: routes outside values through Switch ops, and makes ops
-    without inputs depend on the branch's pivot, so they too die with the branch."""
+# -- the branch context ----------------------------------------------------------------------------
+class CondContext(CondBranch):
+    """One branch of a tf.cond as it is built: routes outside values through Switch ops, and
+    makes ops without inputs depend on the branch's pivot, so they too die with the branch."""
 
-    def __init__(self, pred, pivot, branch, outer):
-        self.pred = pred
-        self.pivot = pivot
-        self.branch = branch
-        self.outer = outer
-        self.values = set()
-        self.external = {}
-        self.ops = set()
-
-    def add_value(self, tensor):
-        if tensor in self.external:
-            return self.external[tensor]
-        if tensor in self.values:
-            return tensor
-        source = self.outer.add_value(tensor) if self.outer is not None else tensor
-        graph = tensor.graph
-        with graph.control_dependencies(None):
-            graph._control_flow_context = self.outer
+    def _route_in(self, tensor: Tensor) -> Tensor:
+        source = self._as_outer_sees(tensor)
+        with self._building_outside():
             switched = switch(source, self.pred)[self.branch]
-        graph.prevent_fetching(switched.op)
+        self.graph.prevent_fetching(switched.op)
         switched.op.attrs["_pred"] = self.pred
         switched.op.attrs["_branch"] = self.branch
-        context = self
-        while context is not None:
-            context.values.add(switched)
-            context = context.outer
-        self.external[tensor] = switched
+        self._add_to_enclosing_values([switched])
         return switched
 
-    def process_inputs(self, inputs):
-        return tuple(self.add_value(t) for t in inputs)
+    def record(self, op: Operation) -> None:
+        super().record(op)
+        self._add_to_enclosing_values(op._outputs)
+        if not op._inputs:
+            self._wait_for_pivot(op, self.pivot.op)
 
-    def record(self, op) -> None:
-        """Called by the graph for each op created inside this branch."""
-        self.ops.add(op)
-        context = self
-        while context is not None:
-            context.values.update(op._outputs)
-            context = context.outer
-        if not op._inputs and not any(c in self.ops for c in op._control_inputs):
-            op._control_inputs.append(self.pivot.op)
-            self.pivot.op._control_outputs.append(op)
+    def _add_to_enclosing_values(self, tensors: Iterable[Tensor]) -> None:
+        """A branch's values are usable as they are in every context around it: the branch
+        only runs where they do."""
+        for context in enclosing_contexts(self):
+            context.values.update(tensors)
 
 
 def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, fn2=None):
@@ -161,21 +144,14 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
         pred_id = array_ops.identity(pred, name="pred_id")
         for tensor in (switch_true, pivot_true, pivot_false, pred_id):
             graph.prevent_fetching(tensor.op)
-        outer = graph._control_flow_context
-        true_results = _build_branch(graph, CondContext(pred_id, pivot_true, 1, outer), true_fn)
-        false_results = _build_branch(graph, CondContext(pred_id, pivot_false, 0, outer),
-                                      false_fn)
+        true_results = _build_branch(CondContext(graph, scope, pred_id, pivot_true, 1), true_fn)
+        false_results = _build_branch(CondContext(graph, scope, pred_id, pivot_false, 0), false_fn)
         return _merge_results(true_results, false_results, pred_id, strict, scope)
 
 
-def _build_branch(graph, context, function):
-    saved = graph._control_flow_context
-    graph._control_flow_context = context
-    try:
-        result = function()
-        return _flatten_branch_result(result, context)
-    finally:
-        graph._control_flow_context = saved
+def _build_branch(context, function):
+    with context.as_current():
+        return _flatten_branch_result(function(), context)
 
 
 def _flatten_branch_result(result, context):

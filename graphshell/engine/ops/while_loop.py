@@ -11,10 +11,12 @@ from __future__ import annotations
 from ..graph import dtypes
 from ..graph.build import OpScope, make_op
 from ..graph.convert import convert_to_tensor
+from ..graph.frames import ENTER_TYPES, WhileLoop
+from ..graph.graph import get_default_graph
+from ..graph.operation import Operation
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..graph.shapes import as_raw_shape, shape_str, shapes_compatible
-from ..graph.frames import ENTER_TYPES
-from ..graph.graph import get_default_graph
+from ..graph.tensor import Tensor
 from . import array_ops, control_flow, logic_ops
 
 
@@ -51,29 +53,13 @@ def _infer_loop_cond(op):
 define("LoopCond", infer=_infer_loop_cond, kernel=lambda x: x, grad=NOT_DIFFERENTIABLE)
 
 
-class WhileContext:
-    """The ops of one while loop: where outside values enter, and what the body's ops with no
-    inputs must wait for (the pivot), so they run once per iteration."""
+class WhileContext(WhileLoop):
+    """One while loop as it is built: outside values enter through Enter ops, and the body's
+    ops with no inputs wait for the pivot, so they run once per iteration."""
 
-    is_while = True
-
-    def __init__(self, name: str, outer):
-        self.name = name
-        self.outer = outer
-        self.values = set()
-        self.external = {}
-        self.ops = set()
-        self.pivot = None            # body ops without inputs depend on it
-        self.pivot_for_pred = None   # so do the loop condition's
-        self.loop_enters, self.constant_enters, self.exits = [], [], []
-        self.merges, self.next_iterations, self.loop_cond = [], [], None
-        self.gradient_state = None   # set when tf.gradients differentiates this loop
-
-    def enter(self, tensor, is_constant: bool):
+    def add_enter(self, tensor: Tensor, is_constant: bool) -> Tensor:
         """An Enter op bringing `tensor` into the loop's frame (built outside, owned inside)."""
-        graph = tensor.graph
-        with graph.control_dependencies(None):
-            graph._control_flow_context = self.outer
+        with self._building_outside():
             op_type = "RefEnter" if tensor.dtype.is_ref else "Enter"  # a variable stays one
             entered = make_op(op_type, [tensor], None,
                               {"frame_name": self.name, "is_constant": is_constant,
@@ -83,33 +69,22 @@ class WhileContext:
         (self.constant_enters if is_constant else self.loop_enters).append(entered.op)
         return entered
 
-    def add_value(self, tensor):
-        if tensor in self.external:
-            return self.external[tensor]
-        if tensor in self.values:
-            return tensor
+    def _route_in(self, tensor: Tensor) -> Tensor:
         if self.gradient_state is not None and self.gradient_state.owns(tensor):
             return self.gradient_state.real_value(tensor, self)
-        source = self.outer.add_value(tensor) if self.outer is not None else tensor
-        entered = self.enter(source, is_constant=True)
-        self.external[tensor] = entered
-        return entered
+        return self.add_enter(self._as_outer_sees(tensor), is_constant=True)
 
-    def process_inputs(self, inputs):
-        return tuple(self.add_value(t) for t in inputs)
-
-    def record(self, op) -> None:
-        self.ops.add(op)
+    def record(self, op: Operation) -> None:
+        super().record(op)
         self.values.update(op._outputs)
         if op.type != "Exit":
-            op._graph.prevent_fetching(op)
+            self.graph.prevent_fetching(op)
         if op.type not in ENTER_TYPES and self._is_loop_invariant(op):
             pivot = self.pivot if self.pivot is not None else self.pivot_for_pred
-            if pivot is not None and not any(c in self.ops for c in op._control_inputs):
-                op._control_inputs.append(pivot.op)
-                pivot.op._control_outputs.append(op)
+            if pivot is not None:
+                self._wait_for_pivot(op, pivot.op)
 
-    def _is_loop_invariant(self, op) -> bool:
+    def _is_loop_invariant(self, op: Operation) -> bool:
         """An op reading only values that entered as constants (or nothing) would run on every
         pass, even the last one; tying it to the pivot makes it run once per iteration."""
         for tensor in op._inputs:
@@ -146,7 +121,7 @@ def _while(cond, body, loop_vars, shape_invariants, name, gradient_state=None):
         tensors = [convert_to_tensor(v) for v in leaves]
         invariants = _invariants(shape_invariants, len(tensors))
         graph = get_default_graph()
-        context = WhileContext(scope, graph._control_flow_context)
+        context = WhileContext(graph, scope)
         context.gradient_state = gradient_state
         return _build(graph, context, cond, body, tensors, rebuild, invariants), rebuild
 
@@ -158,13 +133,11 @@ def gradient_while_loop(cond, body, loop_vars, gradient_state, name="while"):
 
 
 def _build(graph, context, cond, body, tensors, rebuild, invariants):
-    saved = graph._control_flow_context
-    enters = [context.enter(t, is_constant=False) for t in tensors]
+    enters = [context.add_enter(t, is_constant=False) for t in tensors]
     for entered, invariant in zip(enters, invariants):
         if invariant is not None:
             entered._shape = invariant
-    graph._control_flow_context = context
-    try:
+    with context.as_current():
         merges = [control_flow.merge([e, e], name="Merge")[0] for e in enters]
         context.merges = [m.op for m in merges]
         context.pivot_for_pred = merges[0]
@@ -179,8 +152,6 @@ def _build(graph, context, cond, body, tensors, rebuild, invariants):
         context.next_iterations = [n.op for n in nexts]
         exits = [make_op("Exit", [s[0]], "Exit")._outputs[0] for s in switches]
         context.exits = [e.op for e in exits]
-    finally:
-        graph._control_flow_context = saved
     _close_loop(graph, merges, nexts, tensors, invariants)
     if context.outer is not None:
         context.outer.values.update(exits)  # the outer frame sees the results, not the loop

@@ -10,28 +10,15 @@ from __future__ import annotations
 import heapq
 
 from ..graph import errors
+from ..graph.frames import ENTER_TYPES, WhileLoop, while_loops_of
 from .interpreter import run_tracking_dead
 from .ordering import dependencies
-from ..graph.frames import ENTER_TYPES, frame_of
-
-
-
-def _frame_chain(op):
-    """The while loops around an op, outermost first."""
-    chain = []
-    context = op._control_flow_context
-    while context is not None:
-        if getattr(context, "is_while", False):
-            chain.append(context)
-        context = context.outer
-    chain.reverse()
-    return chain
 
 
 def group_loops(ops, entries, out_slots, slots):
     """The program: each loop's entries replaced by one LoopRunner where its first op was."""
     _check_next_values(ops)
-    members = [(op, entry, _frame_chain(op)) for op, entry in zip(ops, entries)]
+    members = [(op, entry, while_loops_of(op)) for op, entry in zip(ops, entries)]
     return _group(members, 0, out_slots, slots)
 
 
@@ -53,7 +40,7 @@ def _group(members, depth, out_slots, slots):
     program = []
     for k in _dependency_order(members, item_of, len(items)):
         item = items[k]
-        if getattr(item, "is_while", False):
+        if isinstance(item, WhileLoop):  # one level deeper
             program.append(LoopRunner(item, frames[item][1], depth, out_slots, slots))
         elif item is not None:
             program.append(item)

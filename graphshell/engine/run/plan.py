@@ -7,7 +7,7 @@ step does no graph work at all. Nothing here recurses over the graph.
 
 from __future__ import annotations
 
-from ..graph.frames import frame_of
+from ..graph.frames import while_loop_of
 from .loops import group_loops
 from .prune import needed_ops
 
@@ -31,8 +31,7 @@ class Plan:
     def _build_program(self, runtime) -> None:
         slots, out_slots, template, ref_slots = self._allocate_slots()
         ops = self.ops
-        self.has_loops = any(op._control_flow_context is not None and frame_of(op) is not None
-                             for op in ops)
+        self.has_loops = any(while_loop_of(op) is not None for op in ops)
         tracks_dead = self.tracks_dead = self.has_loops or any(op._opdef.control_flow
                                                                for op in ops)
         entries = []

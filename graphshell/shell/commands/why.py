@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ...engine.graph.frames import frame_of
+from ...engine.graph.frames import while_loop_of
 from ...engine.run.prune import why_needed
-from .table import CommandError, command
-from .inspect import parse_step_number
 from ..styled import Styled
+from .inspect import parse_step_number
+from .table import CommandError, command
 
 
 def explain(step, op) -> Styled:
@@ -34,10 +34,10 @@ def _times_in_loop(step, op) -> str:
     if step.counts is None:
         return ""
     times = step.counts[step.plan.position[op] + 1]
-    frame = frame_of(op)
-    if times <= 1 or frame is None:
+    loop = while_loop_of(op)
+    if times <= 1 or loop is None:
         return ""
-    return f" {times} times (in while loop '{frame.name.rstrip('/')}')"
+    return f" {times} times (in while loop '{loop.label}')"
 
 
 def _needed_path(step, op) -> Styled:
@@ -57,10 +57,10 @@ def _not_run_reason(step, op, fetched) -> Styled:
             return out.add("did not run", "error").add(": the step failed at "
                                                        f"{getattr(step.failed_op, 'name', '?')} "
                                                        "before reaching it")
-        frame = frame_of(op)
-        if frame is not None and frame.loop_cond in step.executed_ops:
+        loop = while_loop_of(op)
+        if loop is not None and loop.loop_cond in step.executed_ops:
             return out.add("did not run", "op.pruned").add(
-                f": it is in the body of while loop '{frame.name.rstrip('/')}', whose condition "
+                f": it is in the body of while loop '{loop.label}', whose condition "
                 "was false from the start (0 iterations)")
         return out.add("did not run", "op.pruned").add(
             ": it is needed, but lies in a branch of tf.cond that was not taken (its inputs "
