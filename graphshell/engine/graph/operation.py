@@ -8,8 +8,7 @@ import numpy as np
 
 from . import dtypes, shapes, stacks
 
-if TYPE_CHECKING:
-    from .graph import Graph
+if TYPE_CHECKING:  # type-only imports may not point back up: graph imports this
     from .registry import OpDef
     from .tensor import Tensor
 
@@ -20,7 +19,7 @@ class Operation:
     __slots__ = ("_graph", "_id", "name", "type", "_inputs", "_control_inputs", "_outputs",
                  "attrs", "_opdef", "_control_flow_context", "_control_outputs", "device",
                  "__weakref__")
-    _graph: Graph
+    _graph: Any  # the Graph that owns it
     _id: int  # creation order in the graph
     name: str
     type: str
@@ -35,7 +34,7 @@ class Operation:
 
     # -- structure ---------------------------------------------------------------------
     @property
-    def graph(self) -> Graph:
+    def graph(self) -> Any:
         return self._graph
 
     @property

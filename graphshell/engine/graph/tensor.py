@@ -10,10 +10,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from . import errors, shapes, stacks
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # type-only imports may not point back up: operation and graph import this
     from .dtypes import DType
-    from .graph import Graph
-    from .operation import Operation
 
 # name -> function(x, y) or function(x); filled in by graphshell.engine.ops.*
 OPERATORS: dict[str, Callable[..., Tensor]] = {}
@@ -37,17 +35,16 @@ class Tensor:
     """The `value_index`-th output of `op`: a dtype and a static shape, never a value."""
 
     __slots__ = ("op", "value_index", "dtype", "_shape", "_consumers", "__weakref__")
-    op: Operation
+    op: Any  # the Operation that produces it
     value_index: int
     dtype: DType
     _shape: shapes.RawShape
-    _consumers: list[Operation]
+    _consumers: list
     # Make numpy defer to our reflected operators, so np.array(...) * t builds an op.
     __array_priority__ = 100
     __array_ufunc__ = None
 
-    def __init__(self, op: Operation, value_index: int, dtype: DType,
-                 shape: shapes.RawShape) -> None:
+    def __init__(self, op: Any, value_index: int, dtype: DType, shape: shapes.RawShape) -> None:
         self.op = op
         self.value_index = value_index
         self.dtype = dtype
@@ -60,7 +57,7 @@ class Tensor:
         return f"{self.op.name}:{self.value_index}"
 
     @property
-    def graph(self) -> Graph:
+    def graph(self) -> Any:
         return self.op._graph
 
     @property
@@ -90,7 +87,7 @@ class Tensor:
     def _rank(self) -> int | None:
         return None if self._shape is None else len(self._shape)
 
-    def consumers(self) -> list[Operation]:
+    def consumers(self) -> list:
         """The ops that read this tensor, one entry per input slot."""
         return list(self._consumers)
 
