@@ -7,9 +7,8 @@ import statistics
 import time
 
 from graphshell import tf
-from graphshell.engine.graph import stacks
+from graphshell.engine.graph.context import EngineContext
 from graphshell.layout import graph_from_ops, layout
-from graphshell.engine.graph.graph import default_graph_stack
 
 
 def seed_ops():
@@ -58,11 +57,11 @@ def measure(ops, expanded=frozenset(), repeats=3):
 
 
 def main():
-    rows = [("seed, folded", *measure(seed_ops())),
-            ("seed, gradients expanded", *measure(seed_ops(), {"gradients"})),
-            ("20,000 ops, folded", *measure(wide_ops())),
-            ("100,000-op chain", *measure(chain_ops(), repeats=1))]
-    default_graph_stack.reset()
+    with EngineContext().installed():  # the graphs built here go when the context does
+        rows = [("seed, folded", *measure(seed_ops())),
+                ("seed, gradients expanded", *measure(seed_ops(), {"gradients"})),
+                ("20,000 ops, folded", *measure(wide_ops())),
+                ("100,000-op chain", *measure(chain_ops(), repeats=1))]
     print(f"{'graph':<28}{'ops':>9}{'boxes':>8}{'layout ms':>12}{'draw ms (<=2000 rows)':>24}")
     for name, ops, boxes, layout_s, draw_s in rows:
         print(f"{name:<28}{ops:>9}{boxes:>8}{1e3 * layout_s:>12.1f}{1e3 * draw_s:>24.1f}")

@@ -71,7 +71,6 @@ class _UsageError(Exception):
 
 
 def _run_script(args) -> int:
-    from .engine.run import runtime
     from .shell.core import Shell
     from .faces.script import ScriptRunner
     try:
@@ -79,9 +78,9 @@ def _run_script(args) -> int:
     except _UsageError as error:
         print(f"graphshell: {error}", file=sys.stderr)
         return EXIT_USAGE
-    runtime.set_unseeded_entropy(0 if args.seed is None else args.seed)
     color = args.color and "NO_COLOR" not in os.environ
-    shell = Shell(timings=args.timings)
+    # scripts are reproducible by default: unseeded random ops draw from seed 0
+    shell = Shell(timings=args.timings, seed=0 if args.seed is None else args.seed)
     runner = ScriptRunner(shell, echo=args.echo, keep_going=args.keep_going, color=color)
     try:
         return runner.run(text, filename)

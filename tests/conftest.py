@@ -1,29 +1,18 @@
-"""Every test starts from a fresh default graph and empty default stacks."""
-
-import itertools
+"""Every test runs in a fresh EngineContext, as a shell runs its inputs: its own default graph,
+empty default stacks, numbering from 1 and default settings; nothing global is reset."""
 
 import pytest
 
 from graphshell import tf
-from graphshell.engine.graph import graph, stacks
-from graphshell.engine.run import runtime, session, steps
-from graphshell.engine.graph.graph import default_graph_stack
+from graphshell.engine.graph.context import EngineContext
 
 
 @pytest.fixture(autouse=True)
 def fresh_engine():
-    stacks.default_session_stack.reset()
-    default_graph_stack.reset()
-    tf.reset_default_graph()
-    session.InteractiveSession._active_count = 0
-    runtime.set_unseeded_entropy(None)
-    steps.restart_step_numbers()
-    session._session_ids = itertools.count(1)
-    graph._graph_ids = itertools.count(1)
-    yield
-    stacks.default_session_stack.reset()
-    default_graph_stack.reset()
-    session.InteractiveSession._active_count = 0
+    context = EngineContext()
+    with context.installed():
+        tf.get_default_graph()  # Graph#1 is the test's default graph, whatever it makes first
+        yield context
 
 
 @pytest.fixture

@@ -27,7 +27,6 @@ from pygments.lexers.python import Python3Lexer
 
 from ..shell.splitter import is_complete_input
 from ..shell.styled import to_ansi
-from ..engine.graph.graph import get_default_graph
 
 PROGRESS_AFTER_SECONDS = 1.0
 
@@ -54,11 +53,8 @@ class LazyShell:
 
     def _load(self) -> None:
         try:
-            from ..engine.run import runtime
             from ..shell.core import Shell
-            if self._seed is not None:
-                runtime.set_unseeded_entropy(self._seed)
-            self._shell = Shell(timings=self._timings)
+            self._shell = Shell(timings=self._timings, seed=self._seed)
         except BaseException as error:  # noqa: BLE001 - reported when the shell is needed
             self._error = error
         finally:
@@ -125,10 +121,7 @@ def toolbar_text(shell) -> str:
     """`session: sess (Session#1) | graph: Graph#1, 12 ops | last: step 3 run ran 4 ops`"""
     if shell is None:
         return "loading tf ...  [Tab complete, :help, Ctrl-D quit]"
-    from ..engine.graph import stacks
-    with shell.activated():
-        session = stacks.get_default_session()
-        graph = get_default_graph()
+    session, graph = shell.default_session(), shell.default_graph()
     parts = [f"session: {shell.naming.session_long(session)}" if session is not None
              else "session: none (:enter SESSION)",
              f"graph: {shell.naming.graph(graph)}, {graph.version} ops"]

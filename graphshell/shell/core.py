@@ -8,14 +8,15 @@ a terminal itself.
 from __future__ import annotations
 
 import collections
-
 import traceback
+from contextlib import AbstractContextManager
 
 import numpy as np
 
 from .. import tf
-from ..engine.run import session as engine_session
-from ..engine.graph import stacks
+from ..engine.graph.context import EngineContext
+from ..engine.graph.graph import Graph
+from ..engine.run.session import BaseSession
 from ..engine.run import steps as engine_steps
 from . import commands
 from . import python_exec
@@ -24,8 +25,6 @@ from .report import step_line, value_text
 from .results import Entry, ErrorInfo, Result
 from .splitter import is_complete_input
 from .styled import Styled
-from ..engine.graph.context import StackState
-from ..engine.graph.graph import default_graph_stack
 
 _ARGUMENT_CONSTANTS = {"nan": float("nan"), "inf": float("inf")}
 KEEP_VALUES_FOR_STEPS = 30  # intermediate values are kept for the most recent steps only
@@ -34,7 +33,10 @@ KEEP_VALUES_FOR_STEPS = 30  # intermediate values are kept for the most recent s
 class Shell:
     """A graphshell session: Python with `tf` and `np` bound, plus `:commands`."""
 
-    def __init__(self, timings: bool = False, max_step_reports: int = 10, width: int = 100):
+    def __init__(self, timings: bool = False, max_step_reports: int = 10, width: int = 100,
+                 seed: int | None = None):
+        """`seed` makes random ops without a seed reproducible (scripts pass 0); None gives
+        them fresh OS entropy, as in TF."""
         self.timings = timings
         self.width = width
         self.max_step_reports = max_step_reports
@@ -42,15 +44,17 @@ class Shell:
         self.on_entry = None
         self.entered_contexts = []
         self.last_traceback = None
-        self.stack_state = StackState()
         self.namespace = self._fresh_namespace()
         self.naming = Naming(self.namespace)
         self._result = None
         self._reports_shown = 0
         self._reports_hidden = []
         self._last_results = None
-        engine_session.keep_step_values = True
-        engine_steps.add_step_listener(self._on_step)
+        # The shell's own defaults, numbering and settings: no other shell sees or changes them.
+        self.context = EngineContext(keep_step_values=True, unseeded_seed=seed,
+                                     step_listeners=[self._on_step])
+        with self.activated():
+            tf.get_default_graph()  # made now, so it is Graph#1 whatever the user makes first
 
     @staticmethod
     def _fresh_namespace():
@@ -58,12 +62,26 @@ class Shell:
                 "__builtins__": python_exec.shell_builtins()}
 
     def close(self) -> None:
-        engine_steps.remove_step_listener(self._on_step)
+        """Detaches the shell from its context: steps run later are no longer recorded."""
+        with self.activated():
+            engine_steps.remove_step_listener(self._on_step)
 
     # -- entry points for faces ---------------------------------------------------------------
-    def activated(self):
-        """A context in which this thread sees the shell's default session and graph stacks."""
-        return self.stack_state.installed()
+    def activated(self) -> AbstractContextManager[EngineContext]:
+        """A context manager in which this thread runs in the shell's EngineContext: its default
+        session and graph stacks, its numbering of graphs, sessions and steps, its settings."""
+        return self.context.installed()
+
+    def default_graph(self) -> Graph:
+        """The graph the shell's next op goes into (read in the shell's context, so any thread
+        may ask)."""
+        with self.activated():
+            return tf.get_default_graph()
+
+    def default_session(self) -> BaseSession | None:
+        """The session the shell's `t.eval()` would use, or None."""
+        with self.activated():
+            return tf.get_default_session()
 
     def execute(self, text: str, line: int = None, filename: str = "<input>") -> Result:
         """Runs one input: a `:command` line or a Python statement (possibly multi-line)."""
@@ -225,17 +243,16 @@ class Shell:
 
     def reset(self) -> None:
         """A fresh namespace, default graph and step history; open sessions are closed."""
-        for session in self.naming.sessions_in_namespace():
-            if not session.closed:
-                session.close()
-        stacks.default_session_stack.reset()
-        default_graph_stack.reset()
-        tf.reset_default_graph()
+        with self.activated():  # an InteractiveSession leaves the stack it was pushed onto
+            for session in self.naming.sessions_in_namespace():
+                if not session.closed:
+                    session.close()
+            self.context.restart()
+            tf.get_default_graph()  # numbered now, as at the shell's start
         self.namespace.clear()
         self.namespace.update(self._fresh_namespace())
         self.steps.clear()
         self.entered_contexts.clear()
-        engine_steps.restart_step_numbers()
 
 
 def _only_ops(step) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import List, Sequence
 
+from ..engine.graph.shapes import shape_str
 from .styled import Styled
 
 MAX_NAMES_SHOWN = 8
@@ -51,6 +52,11 @@ def step_line(step, session_name: str, timings: bool = False) -> Styled:
 
 def _times(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def tensor_summary(tensor) -> str:
+    """`x:0  (?, 2) float32`: a tensor's name, static shape (as TF1 prints it) and dtype."""
+    return f"{tensor.name}  {shape_str(tensor._shape)} {tensor.dtype.name}"
 
 
 def value_text(value) -> str:

@@ -134,10 +134,9 @@ def test_traced_runs_take_the_timed_path_and_report_every_node():
     assert {"mul", "add"} <= names
 
 
-def test_kept_values_of_compiled_steps_match_the_interpreter(monkeypatch):
+def test_kept_values_of_compiled_steps_match_the_interpreter(fresh_engine):
     """The shell keeps every tensor's value per step (for :inspect); compiled steps too."""
-    from graphshell.engine.run import session as session_module
-    monkeypatch.setattr(session_module, "keep_step_values", True)
+    fresh_engine.keep_step_values = True
     x = tf.placeholder(tf.float32, [3], name="x")
     parts = tf.unstack(x * 2.0)
     y = tf.add_n(parts, name="y")

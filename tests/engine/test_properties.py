@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from graphshell import tf
-from graphshell.engine.run import session as session_module
 
 
 def property_settings(max_examples):
@@ -331,9 +330,10 @@ RUNS_PER_GRAPH = 3
 
 
 @pytest.fixture
-def compiling_engine(monkeypatch):
-    """Plans may compile (a Shell created earlier in the process would keep them interpreted)."""
-    monkeypatch.setattr(session_module, "keep_step_values", False)
+def compiling_engine(fresh_engine):
+    """Plans may compile (a context that keeps step values, as a shell's does, keeps them
+    interpreted)."""
+    fresh_engine.keep_step_values = False
 
 
 def assert_matches_reference(tensor, value, expected, dtype, scale):

@@ -14,17 +14,16 @@ import pytest
 
 from graphshell import tf
 from graphshell.engine.graph import registry
-from graphshell.engine.run import session as session_module
 from graphshell.engine.graph.build import make_tensor
 from graphshell.layout import api as layout_api
 from graphshell.layout import draw_for_terminal, graph_from_ops, layout, scope_ids
 
 
 @pytest.fixture
-def compiling_engine(monkeypatch):
-    """Plans may compile on their third run (a Shell created earlier in the process would keep
-    them interpreted)."""
-    monkeypatch.setattr(session_module, "keep_step_values", False)
+def compiling_engine(fresh_engine):
+    """Plans may compile on their third run (a context that keeps step values, as a shell's
+    does, keeps them interpreted)."""
+    fresh_engine.keep_step_values = False
 
 
 def assert_session_still_works(sess):

@@ -24,9 +24,10 @@ def test_python_names_and_attributes_without_calling_anything(shell):
 
 
 def test_command_arguments_complete_by_kind(shell, tmp_path):
-    tf.constant(1.0, name="alpha")
-    with tf.name_scope("layer"):
-        tf.constant(1.0, name="beta")
+    with shell.activated():  # ops built outside an input go into the shell's graph this way
+        tf.constant(1.0, name="alpha")
+        with tf.name_scope("layer"):
+            tf.constant(1.0, name="beta")
     shell.execute("mine = tf.Session()")
     assert texts(shell.complete(":why al")) == ["alpha"]
     assert "layer/beta" in texts(shell.complete(":why layer/"))

@@ -176,3 +176,66 @@ def test_feeds_accept_nan_and_inf_without_hiding_user_names(shell):
     assert "nan, -inf" in text
     text, _ = run_lines(shell, "nan = 5.0", ":eval x --feed x=[nan, 1]")
     assert "5., 1." in text
+
+
+def test_two_shells_in_one_process_keep_their_own_steps_and_numbers():
+    from graphshell.shell.core import Shell
+    first, second = Shell(), Shell()
+    try:
+        lines = ["c = tf.constant(2.0, name='c')", "s = tf.Session()", "s.run(c)"]
+        first_text, _ = run_lines(first, *lines)
+        second_text, _ = run_lines(second, *lines, "s.run(c)")
+        assert first_text.splitlines()[0] == "step 1 on s (run): ran 1 op: c"
+        assert [step.number for step in first.steps] == [1]
+        assert [step.number for step in second.steps] == [1, 2]
+        assert first.steps[0].session is not second.steps[0].session
+        assert first.default_graph() is not second.default_graph()
+        for shell in (first, second):
+            assert shell.namespace["s"].name == "Session#1"
+            assert shell.default_graph().name == "Graph#1"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_shell_changes_nothing_for_programs_outside_it(fresh_engine):
+    from graphshell.shell.core import Shell
+    shell = Shell(seed=0)
+    try:
+        shell.execute("x = tf.constant(1.0, name='x')")
+        assert not fresh_engine.keep_step_values and fresh_engine.unseeded_seed is None
+        assert tf.get_default_graph() is not shell.default_graph()
+        assert tf.get_default_graph().version == 0
+    finally:
+        shell.close()
+
+
+def test_the_seed_argument_makes_unseeded_random_ops_repeatable():
+    from graphshell.shell.core import Shell
+
+    def draw(seed):
+        shell = Shell(seed=seed)
+        try:
+            run_lines(shell, "r = tf.random_uniform([3])", "s = tf.Session()", "s.run(r)")
+            return shell.steps[-1].results.tolist()
+        finally:
+            shell.close()
+    assert draw(0) == draw(0) != draw(5)
+    assert draw(None) != draw(None)  # fresh OS entropy, as in TF
+
+
+def test_a_closed_shell_hears_no_more_steps(shell):
+    run_lines(shell, "c = tf.constant(1.0)", "s = tf.Session()")
+    shell.close()
+    shell.execute("s.run(c)")
+    assert shell.steps == []
+
+
+def test_reset_numbers_steps_from_one_but_never_reuses_a_graph_or_session_name(shell):
+    _, result = run_lines(shell, "s = tf.Session()", "s.run(tf.constant(1.0))")
+    assert result.ok and shell.steps[-1].number == 1
+    shell.execute(":reset")
+    text, _ = run_lines(shell, "t = tf.Session()", "t.run(tf.constant(2.0))")
+    assert text.startswith("step 1 on t (run)")
+    assert shell.namespace["t"].name == "Session#2"
+    assert shell.default_graph().name == "Graph#2"

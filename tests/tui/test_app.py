@@ -2,6 +2,7 @@
 
 import pytest
 
+from graphshell import tf
 from graphshell.shell.core import Shell
 from graphshell.faces.tui.app import GraphshellApp
 from graphshell.faces.tui.command_line import CommandLine
@@ -190,3 +191,31 @@ async def test_shift_arrows_pan_the_graph(shell):
         await pilot.press("shift+right")
         await settle(pilot)
         assert view.scroll_offset.x > 0
+
+
+async def test_palette_searches_the_shells_new_graph_after_reset(shell):
+    from graphshell.faces.tui.palette import OpSearch
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await submit(pilot, "old = tf.constant(1.0, name='old_op')")
+        await submit(pilot, ":reset")
+        await submit(pilot, "new = tf.constant(2.0, name='new_op')")
+        provider = OpSearch(app.screen)
+        found = [str(hit.match_display) async for hit in provider.search("op")]
+        assert found == ["new_op"]
+
+
+async def test_a_different_graph_with_the_same_number_and_size_is_laid_out_again(shell):
+    from graphshell.engine.graph.context import EngineContext
+    app = GraphshellApp(shell)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await submit(pilot, "a = tf.constant(1.0, name='mine')")
+        view = app.query_one(GraphView)
+        assert "mine" in view.picture.blocks
+        with EngineContext().installed():  # another shell's graph: also Graph#1, also 1 op
+            tf.constant(1.0, name="theirs")
+            other = tf.get_default_graph()
+        assert (other.id, other.version) == (shell.default_graph().id, 1)
+        view.show_graph(other)
+        await settle(pilot)
+        assert "theirs" in view.picture.blocks and "mine" not in view.picture.blocks

@@ -1,16 +1,11 @@
 """Snapshots of the explorer's screens (pytest-textual-snapshot; update with
 `pytest --snapshot-update` after checking the new pictures)."""
 
-import itertools
-
 import pytest
 
-from graphshell.engine.graph import graph, stacks
-from graphshell.engine.run import session
-from graphshell.shell.core import Shell
 from graphshell.faces.tui.app import GraphshellApp
 from graphshell.faces.tui.command_line import CommandLine
-from graphshell.engine.graph.graph import default_graph_stack
+from graphshell.shell.core import Shell
 
 LESSON = ["t = tf.constant(42.0, name='t')", "u = tf.constant(37.0, name='u')",
           "tu = tf.multiply(t, u, name='tu')", "ut = tf.multiply(u, t, name='ut')",
@@ -24,10 +19,7 @@ SEED = ["a = tf.Variable(0.2, name='a')", "b = tf.Variable(0.3, name='b')",
 
 
 def app_after(lines):
-    session._session_ids = itertools.count(1)
-    graph._graph_ids = itertools.count(1)
-    default_graph_stack.reset()
-    shell = Shell(timings=False)
+    shell = Shell(timings=False)  # its own context: Graph#1 and Session#1 on every screen
     for line in lines:
         assert shell.execute(line).ok or line.startswith(":eval [")
     return GraphshellApp(shell)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import re
 
+from .context import current_context
 from .stacks import DefaultStack
 from .control_deps import ControlDependencies
 from . import lookup
@@ -14,7 +14,6 @@ from .registry import ShapeError
 from .shapes import shape_list_str
 from .tensor import Tensor
 
-_graph_ids = itertools.count(1)
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
@@ -51,7 +50,7 @@ class Graph:
         self._control_deps = ControlDependencies(self)
         self._gradient_overrides = {}
         self._seed_offset = 0  # op seeds derived from the graph seed count up per graph
-        self.id = next(_graph_ids)
+        self.id = next(current_context().graph_numbers)  # Graph#N counts per context
 
     @property
     def name(self) -> str:
@@ -365,26 +364,37 @@ def _graph_element_of(value):
 
 # -- the default graph ------------------------------------------------------------------------
 class GraphStack(DefaultStack):
-    """The default-graph stack; an empty stack falls back to this thread's global default graph."""
+    """The default-graph stack; an empty stack falls back to the context's global default graph."""
+
+    __slots__ = ()
 
     def __init__(self):
-        super().__init__()
-        self.global_default = None
+        super().__init__("graph_stack")
 
-    def get_default(self):
-        if self.stack:
-            return self.stack[-1]
-        if self.global_default is None:
-            self.global_default = Graph()
-        return self.global_default
+    def get_default(self) -> Graph:
+        context = current_context()
+        if context.graph_stack:
+            return context.graph_stack[-1]
+        return _global_graph_of(context)
+
+
+def _global_graph_of(context) -> Graph:
+    if context.global_graph is None:
+        context.global_graph = Graph()
+    return context.global_graph
 
 
 default_graph_stack = GraphStack()
 
 
-def get_default_graph():
+def get_default_graph() -> Graph:
     """The graph new ops go into: the innermost `as_default()` graph, else the global default."""
     return default_graph_stack.get_default()
+
+
+def global_default_graph() -> Graph:
+    """The graph new ops go into when no graph is entered (the bottom of :stack's list)."""
+    return _global_graph_of(current_context())
 
 
 def reset_default_graph() -> None:
@@ -393,9 +403,9 @@ def reset_default_graph() -> None:
         raise AssertionError(
             "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
             "graph, exit the nesting and create a new graph.")
-    default_graph_stack.global_default = Graph()
+    current_context().global_graph = Graph()
 
 
 def default_graph_snapshot():
-    """The explicit default-graph stack of this thread, innermost first (for the shell's :stack)."""
+    """The explicit default-graph stack of the current context, innermost first (for :stack)."""
     return list(reversed(default_graph_stack.stack))

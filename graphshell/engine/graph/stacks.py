@@ -1,20 +1,33 @@
-"""Per-thread default stacks (TF's DefaultStack), the default-session stack, and the helpers
-`Tensor.eval` and `Operation.run` use (TF keeps them beside the default-session stack too)."""
+"""Default stacks (TF's DefaultStack) kept in the current EngineContext, the default-session
+stack, and the helpers `Tensor.eval` and `Operation.run` use (TF keeps them beside the
+default-session stack too)."""
 
 from __future__ import annotations
 
-import threading
+from .context import current_context
 
 
-class DefaultStack(threading.local):
-    """A LIFO stack of defaults, one per thread; leaving out of order is an AssertionError."""
+class DefaultStack:
+    """A LIFO stack of defaults; leaving out of order is an AssertionError. The list lives in
+    the current EngineContext under `field`, so it is per thread unless a shell installs its
+    context."""
 
-    def __init__(self):
-        super().__init__()
-        self.stack = []
+    __slots__ = ("_field",)
+
+    def __init__(self, field: str):
+        self._field = field
+
+    @property
+    def stack(self) -> list:
+        return getattr(current_context(), self._field)
+
+    @stack.setter
+    def stack(self, value: list) -> None:
+        setattr(current_context(), self._field, value)
 
     def get_default(self):
-        return self.stack[-1] if self.stack else None
+        stack = self.stack
+        return stack[-1] if stack else None
 
     def is_cleared(self) -> bool:
         return not self.stack
@@ -27,8 +40,9 @@ class DefaultStack(threading.local):
         return _Controller(self, default)
 
     def pop(self, expected) -> None:
-        if self.stack and self.stack[-1] is expected:
-            self.stack.pop()
+        stack = self.stack
+        if stack and stack[-1] is expected:
+            stack.pop()
             return
         raise AssertionError(
             f"Nesting violated for default stack of {type(expected)} objects")
@@ -58,11 +72,12 @@ class _Controller:
         return False
 
 
-default_session_stack = DefaultStack()
+default_session_stack = DefaultStack("session_stack")
 
 
 def get_default_session():
-    """The innermost default session of this thread, or None (there is no global fallback)."""
+    """The innermost default session of the current context, or None (there is no global
+    fallback)."""
     return default_session_stack.get_default()
 
 
@@ -106,5 +121,5 @@ def run_using_default_session(operation, feed_dict, graph, session=None) -> None
 
 
 def default_session_snapshot():
-    """The default-session stack of this thread, innermost first."""
+    """The default-session stack of the current context, innermost first."""
     return list(reversed(default_session_stack.stack))

@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from ..graph import errors
+from ..graph.context import current_context
 
 _MEMORY_FRACTION = 0.5  # refuse single allocations above this share of physical memory
 
@@ -84,17 +85,11 @@ class Runtime:
         if generator is None:
             seed, seed2 = op.attrs.get("seed", 0), op.attrs.get("seed2", 0)
             entropy = None if seed == 0 and seed2 == 0 else [seed, seed2]
-            if entropy is None and unseeded_entropy is not None:
-                entropy = [unseeded_entropy, op._id]
+            if entropy is None:
+                # the context's seed (a script's --seed) makes unseeded ops reproducible
+                unseeded_seed = current_context().unseeded_seed
+                if unseeded_seed is not None:
+                    entropy = [unseeded_seed, op._id]
             generator = self._generators[op] = np.random.Generator(np.random.PCG64(entropy))
         return generator
 
-
-# Set by a face (e.g. the script runner) to make unseeded random ops reproducible; None means
-# fresh OS entropy, as in TF.
-unseeded_entropy = None
-
-
-def set_unseeded_entropy(value) -> None:
-    global unseeded_entropy
-    unseeded_entropy = value

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import warnings
 
 from ..graph import errors, stacks
+from ..graph.context import current_context
 from . import protos, steps
 from .executor import Plan, StepFailure, execute
 from .feeds import as_graph_strings, resolve_feeds
@@ -15,10 +15,6 @@ from .fetches import FetchHandler
 from ..graph.graph import Graph
 from .runtime import Runtime
 from ..graph.graph import get_default_graph
-
-_session_ids = itertools.count(1)
-# Keep each step's intermediate values for inspection (the shell turns this on).
-keep_step_values = False
 
 
 class BaseSession:
@@ -34,7 +30,7 @@ class BaseSession:
         self._plans = {}
         self._step_count = 0
         self._lock = threading.RLock()
-        self.id = next(_session_ids)
+        self.id = next(current_context().session_numbers)  # Session#N counts per context
         self._listeners = []
 
     # -- properties ----------------------------------------------------------------------
@@ -111,6 +107,7 @@ class BaseSession:
         it has built the results (a failed step is published here)."""
         plan = self._plan(handler.tensors, handler.targets, feeds)
         number = steps.next_step_number()
+        keep_values = current_context().keep_step_values  # a shell's context keeps them
         self._step_count += 1
         fed = list(plan.fed) + [t for t in handler.fed_fetches if t not in plan.fed]
         record = dict(number=number, session_step=self._step_count, session=self,
@@ -119,16 +116,16 @@ class BaseSession:
         try:
             timed = run_metadata is not None and protos.wants_trace(options)
             values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds), timed,
-                                                    keep_step_values)
+                                                    keep_values)
         except StepFailure as failure:
             step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
                               error=failure.error,
-                              values=failure.values if keep_step_values else None, **record)
+                              values=failure.values if keep_values else None, **record)
             self._publish(step)
             cause = failure.__cause__
             raise failure.error from (cause if cause is not failure.error else None)
         step = steps.Step(timestamps=stamps, counts=counts,
-                          values=slots if keep_step_values else None, **record)
+                          values=slots if keep_values else None, **record)
         if run_metadata is not None and protos.wants_trace(options) and plan.ops:
             protos.fill_run_metadata(run_metadata, step)
         return values, step
@@ -227,18 +224,18 @@ class Session(BaseSession):
 class InteractiveSession(BaseSession):
     """A session that installs itself as the default until `close()`; not a context manager."""
 
-    _active_count = 0
     _count_lock = threading.Lock()
 
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
+        self._counted_in = current_context()  # close() uncounts it there, from any thread
         with InteractiveSession._count_lock:
-            if InteractiveSession._active_count > 0:
+            if self._counted_in.interactive_sessions > 0:
                 warnings.warn("An interactive session is already active. This can cause "
                               "out-of-memory errors in some cases. You must explicitly call "
                               "`InteractiveSession.close()` to release resources held by the "
                               "other session(s).")
-            InteractiveSession._active_count += 1
+            self._counted_in.interactive_sessions += 1
         self._explicitly_closed = False
         self._explicit_graph = graph
         self._session_context = self.as_default()
@@ -252,7 +249,7 @@ class InteractiveSession(BaseSession):
         with InteractiveSession._count_lock:
             if self._explicitly_closed:
                 return
-            InteractiveSession._active_count -= 1
+            self._counted_in.interactive_sessions -= 1
             self._explicitly_closed = True
         if self._explicit_graph is not None:
             self._graph_context.__exit__(None, None, None)

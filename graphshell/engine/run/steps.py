@@ -2,40 +2,40 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import warnings
-from typing import Any, Callable, List
+from collections.abc import Callable
+from typing import Any
 
-_step_numbers = itertools.count(1)
-_listeners: List[Callable] = []
-_listeners_lock = threading.Lock()
+from ..graph.context import current_context
+
+_listeners_lock = threading.Lock()  # guards changes to any context's listener list
 
 
 def next_step_number() -> int:
-    return next(_step_numbers)
+    """The next step number of the current context (a shell's :reset restarts it at 1)."""
+    return next(current_context().step_numbers)
 
 
-def restart_step_numbers() -> None:
-    """Numbers the next step 1 again (a shell's :reset, and tests)."""
-    global _step_numbers
-    _step_numbers = itertools.count(1)
-
-
-def add_step_listener(listener: Callable) -> None:
-    """Calls `listener(step)` after every step of every session (the shell and TUI subscribe)."""
+def add_step_listener(listener: Callable[[Step], Any]) -> None:
+    """Calls `listener(step)` after every step of every session run in the current context:
+    this thread's own, or a shell's while it runs an input."""
+    context = current_context()
     with _listeners_lock:
-        _listeners.append(listener)
+        context.step_listeners.append(listener)
 
 
-def remove_step_listener(listener: Callable) -> None:
+def remove_step_listener(listener: Callable[[Step], Any]) -> None:
+    """Stops calling `listener` for steps of the current context (nothing if it was not added)."""
+    context = current_context()
     with _listeners_lock:
-        if listener in _listeners:
-            _listeners.remove(listener)
+        if listener in context.step_listeners:
+            context.step_listeners.remove(listener)
 
 
-def publish(step: "Step") -> None:
-    for listener in list(_listeners):
+def publish(step: Step) -> None:
+    """Hands a finished step to the current context's listeners."""
+    for listener in list(current_context().step_listeners):
         try:
             listener(step)
         except Exception as error:  # a broken listener must not break the user's step

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, RichLog
 
-from ...engine.graph import stacks
 from ...shell.commands.graph import step_states
 from ...shell.commands.inspect import diff_command
 from .command_line import CommandLine
@@ -25,7 +24,6 @@ from .graph_view import GraphView
 from .palette import OpSearch, ShellCommands
 from .panels import Inspector, StackPanel, StepList
 from .rich_text import to_text
-from ...engine.graph.graph import get_default_graph
 
 
 class GraphshellApp(App):
@@ -123,7 +121,7 @@ class GraphshellApp(App):
         """Brings the panels up to date with the shell: stack, steps, graph."""
         with self.shell.activated():
             self.query_one(StackPanel).refresh_from(self.shell, compact=self.size.width < 110)
-            graph = get_default_graph()
+        graph = self.shell.default_graph()
         steps = self.query_one(StepList)
         for step in self.shell.steps[self._listed_steps:]:
             steps.add_step(step, self.shell.naming.session(step.session))
@@ -135,8 +133,7 @@ class GraphshellApp(App):
     # -- steps and selection ---------------------------------------------------------------------
     def select_step(self, step) -> None:
         self.selected_step = step
-        with self.shell.activated():
-            graph = get_default_graph()
+        graph = self.shell.default_graph()
         self.query_one(GraphView).show_states(step_states(step, graph))
         self._inspect()
 
@@ -162,8 +159,7 @@ class GraphshellApp(App):
         block = view.picture.blocks.get(view.selected)
         if block is None:
             return
-        with self.shell.activated():
-            graph = get_default_graph()
+        graph = self.shell.default_graph()
         self.query_one(Inspector).show(graph, block.id, block.members, self.selected_step)
 
     def jump_to_op(self, name: str) -> None:
@@ -213,12 +209,9 @@ def to_text_prompt(text: str):
     return Text(">>> ", "bold blue").append(text)
 
 
-def run_tui(script=None, seed=None) -> int:
-    from ...engine.run import runtime
+def run_tui(script: str | None = None, seed: int | None = None) -> int:
     from ...shell.core import Shell
-    if seed is not None:
-        runtime.set_unseeded_entropy(seed)
-    shell = Shell(timings=True)
+    shell = Shell(timings=True, seed=seed)
     try:
         GraphshellApp(shell, script=script).run()
     finally:

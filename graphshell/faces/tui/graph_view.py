@@ -57,7 +57,8 @@ class GraphView(ScrollView, can_focus=True):
         self._states = {}
         self._state_version = 0
         self._expanded = None
-        self._graph_key = None
+        self._shown_graph = None  # the Graph itself: another shell's graph may be Graph#1 too
+        self._shown_version = None
         self._ops = []
         self._strips = LRUCache(2048)
         self.layouts_computed = 0
@@ -65,10 +66,10 @@ class GraphView(ScrollView, can_focus=True):
     # -- feeding it --------------------------------------------------------------------------
     def show_graph(self, graph) -> None:
         """Lays the graph out again if it changed since the last layout (off the UI thread)."""
-        key = (graph.id, graph.version)
-        if key == self._graph_key and self.picture is not None:
+        if graph is self._shown_graph and graph.version == self._shown_version \
+                and self.picture is not None:
             return
-        self._graph_key = key
+        self._shown_graph, self._shown_version = graph, graph.version
         self._ops = graph.get_operations()
         if self._expanded is None or not self._ops:
             self._expanded = None

@@ -6,9 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Provider
 
-from ...engine.graph import stacks
 from ...shell import commands
-from ...engine.graph.graph import get_default_graph
 
 
 class ShellCommands(Provider):
@@ -29,11 +27,12 @@ class ShellCommands(Provider):
 
 
 class OpSearch(Provider):
-    """Jump to an op of the default graph by (fuzzy) name."""
+    """Jump to an op of the shell's default graph by (fuzzy) name."""
 
     async def search(self, query: str):
         matcher = self.matcher(query)
-        for op in get_default_graph().get_operations()[:20000]:
+        # the shell's graph, not this UI thread's: inputs run in a worker and :reset replaces it
+        for op in self.app.shell.default_graph().get_operations()[:20000]:
             score = matcher.match(op.name)
             if score > 0:
                 yield Hit(score, matcher.highlight(op.name), partial(self.app.jump_to_op, op.name),

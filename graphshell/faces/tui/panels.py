@@ -7,9 +7,9 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
-from ...engine.graph.shapes import shape_str
 from ...shell.commands.stack import stack_view
 from ...shell.commands.why import explain
+from ...shell.report import tensor_summary
 from .rich_text import to_text
 
 
@@ -88,7 +88,7 @@ def op_text(op, step) -> Text:
         if not tensors:
             text.append(" none")
         for tensor in tensors:
-            text.append(f"\n  {tensor.name}  {shape_str(tensor._shape)} {tensor.dtype.name}")
+            text.append(f"\n  {tensor_summary(tensor)}")
         text.append("\n")
     if op.control_inputs:
         text.append("control inputs: ", "bold").append(

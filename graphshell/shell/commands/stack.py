@@ -6,7 +6,7 @@ from ...engine.graph import stacks
 from ...engine.run.session import BaseSession
 from .table import CommandError, command
 from ..styled import Styled
-from ...engine.graph.graph import default_graph_snapshot, default_graph_stack, get_default_graph
+from ...engine.graph.graph import default_graph_snapshot, global_default_graph
 
 
 def stack_view(shell, compact: bool = False) -> Styled:
@@ -32,7 +32,7 @@ def stack_view(shell, compact: bool = False) -> Styled:
                                                       f"{graph.version} ops")
         if depth == 0:
             out.add("  <- default", "op.executed")
-    global_default = default_graph_stack.global_default
+    global_default = global_default_graph()
     out.add("\n* " if not graphs else "\n  ").add(f"{naming.graph(global_default)}  "
                                                   f"{global_default.version} ops  (global)")
     if not graphs:
@@ -55,7 +55,7 @@ def _compact_stack_view(shell) -> Styled:
     for depth, session in enumerate(sessions):
         out.add("\n* " if depth == 0 else "\n  ").add(naming.session(session), "step.session")
         out.add(f" {session.graph.name}{' closed' if session.closed else ''}")
-    graphs = default_graph_snapshot() + [default_graph_stack.global_default]
+    graphs = default_graph_snapshot() + [global_default_graph()]
     out.add("\ngraphs, top first:", "heading")
     for depth, graph in enumerate(graphs):
         global_mark = " (global)" if depth == len(graphs) - 1 else ""
@@ -79,7 +79,6 @@ def stack_command(shell, args):
     """
     if args:
         raise CommandError(":stack takes no arguments")
-    get_default_graph()  # makes sure the global default graph exists
     shell.emit("stack", stack_view(shell))
 
 
