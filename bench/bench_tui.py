@@ -8,10 +8,10 @@ import asyncio
 import statistics
 import time
 
-from graphshell.shell.core import Shell
 from graphshell.faces.tui.app import GraphshellApp
 from graphshell.faces.tui.graph_view import GraphView
 from graphshell.faces.tui.panels import StepList
+from graphshell.shell.core import Shell
 
 SEED = ["a = tf.Variable(0.2, name='a')", "b = tf.Variable(0.3, name='b')",
         "z = tf.constant(0.0, name='z0')",

@@ -14,10 +14,10 @@ import collections
 import sys
 
 import numpy as np
-
 import numpy_limit
-from graphshell import tf
 from workloads import build_mlp, build_seed, mlp_arrays
+
+from graphshell import tf
 
 
 def executed_plan(build):

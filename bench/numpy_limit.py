@@ -25,8 +25,9 @@ _EMITTERS = {
 
 def seed_function():
     """(function, graphshell's values): the seed's gradient step as generated numpy code."""
-    from graphshell import tf
     from workloads import build_seed
+
+    from graphshell import tf
     with tf.Graph().as_default():
         grad, _ = build_seed(tf)
         with tf.Session() as sess:

@@ -52,9 +52,9 @@ def _dispatch(args) -> int:
 
 
 def _script_text(args):
+    from .faces.script import split_command_line_code
     from .shell.commands.session import read_script
     from .shell.commands.table import CommandError
-    from .faces.script import split_command_line_code
     if args.code is not None:
         return split_command_line_code(args.code), "<command line>"
     if args.file is not None:
@@ -71,8 +71,8 @@ class _UsageError(Exception):
 
 
 def _run_script(args) -> int:
-    from .shell.core import Shell
     from .faces.script import ScriptRunner
+    from .shell.core import Shell
     try:
         text, filename = _script_text(args)
     except _UsageError as error:

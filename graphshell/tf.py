@@ -12,7 +12,7 @@ import types
 from .engine.graph import errors
 from .engine.run import protos
 from .engine.graph.convert import constant, convert_to_tensor, register_tensor_conversion_function
-from .engine.graph.dtypes import (  # noqa: F401
+from .engine.graph.dtypes import (
     DType, as_dtype, bool_ as bool, complex64, complex128, double, float16, float32, float64, half,
     int8, int16, int32, int64, string, uint8, uint16, uint32, uint64,
 )
@@ -20,47 +20,47 @@ from .engine.autodiff.gradients import (
     RegisterGradient, UnconnectedGradients, gradients, no_gradient,
 )
 from .engine.graph.graph import Graph, GraphKeys
-from .engine.graph.graph_api import (  # noqa: F401
+from .engine.graph.graph_api import (
     add_to_collection, add_to_collections, colocate_with, control_dependencies, device,
     disable_eager_execution, disable_v2_behavior, enable_eager_execution, enable_v2_behavior,
     executing_eagerly, get_collection, get_collection_ref, name_scope,
 )
 from .engine.graph.operation import Operation
-from .engine.ops.array_ops import (  # noqa: F401
+from .engine.ops.array_ops import (
     expand_dims, identity, invert_permutation, rank, reshape, shape, size, squeeze, stack,
     stop_gradient, transpose, unstack,
 )
 from .engine.ops.control_flow import cond
 from .engine.ops.while_loop import while_loop
-from .engine.ops.control_ops import group, no_op, tuple, with_dependencies  # noqa: A001
+from .engine.ops.control_ops import group, no_op, tuple, with_dependencies
 from .engine.ops.index_ops import gather, one_hot, tile, unsorted_segment_sum
-from .engine.ops.input_ops import (  # noqa: F401
+from .engine.ops.input_ops import (
     fill, ones, ones_like, placeholder, placeholder_with_default, range_ as range, zeros,
     zeros_like,
 )
 from .engine.ops.linalg_ops import matmul
-from .engine.ops.logic_ops import (  # noqa: F401
+from .engine.ops.logic_ops import (
     equal, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal, logical_and,
     logical_not, logical_or, logical_xor, not_equal, where,
 )
-from .engine.ops.math_ops import (  # noqa: F401
+from .engine.ops.math_ops import (
     add, add_n, cast, div, divide, floordiv, floormod, maximum, minimum, mod, multiply, negative,
     pow, realdiv, squared_difference, subtract, to_float, truediv,
 )
 from .engine.ops import nn_ops, unary_ops
 from .engine.ops.nn_ops import log_softmax, softmax
 from .engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
-from .engine.ops.reduce_ops import (  # noqa: F401
+from .engine.ops.reduce_ops import (
     argmax, argmin, broadcast_to, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp,
     reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,
 )
-from .engine.ops.slicing_ops import concat, pad, slice, split  # noqa: A001
+from .engine.ops.slicing_ops import concat, pad, slice, split
 from .engine.ops.state_ops import assign, assign_add, assign_sub, is_variable_initialized
-from .engine.ops.unary_ops import (  # noqa: F401
+from .engine.ops.unary_ops import (
     abs, acos, asin, atan, ceil, cos, cosh, exp, expm1, floor, log, log1p, reciprocal, round,
     rsqrt, sigmoid, sign, sin, sinh, softplus, sqrt, square, tan, tanh,
 )
-from .engine.run.protos import (  # noqa: F401
+from .engine.run.protos import (
     ConfigProto, GPUOptions, GraphOptions, OptimizerOptions, RunMetadata, RunOptions,
 )
 from .engine.run.session import InteractiveSession, Session
@@ -68,7 +68,7 @@ from .engine.graph.shapes import Dimension, TensorShape
 from .engine.graph.stacks import get_default_session
 from .engine.graph.graph import get_default_graph, reset_default_graph
 from .engine.graph.tensor import Tensor, is_tensor
-from .engine.ops.variables import (  # noqa: F401
+from .engine.ops.variables import (
     Variable, global_variables, global_variables_initializer, local_variables,
     local_variables_initializer, model_variables, report_uninitialized_variables,
     trainable_variables, variables_initializer,

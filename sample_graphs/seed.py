@@ -6,7 +6,7 @@ sess.run([tu, ut]) is one.
 """
 
 from graphshell import tf
-from graphshell.engine.steps import add_step_listener
+from graphshell.engine.run.steps import add_step_listener
 
 
 def show_step(step):

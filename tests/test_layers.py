@@ -178,7 +178,8 @@ def test_layout_imports_nothing_above_it_and_only_faces_and_shell_import_it(tmp_
                              "engine/run/steps.py": "from ...layout import api\n"})
     problems = violations(read_arrows(root))
     assert "upward import: graphshell.layout.api -> graphshell.shell.core (line 1)" in problems
-    assert "upward import: graphshell.engine.run.steps -> graphshell.layout.api (line 1)" in problems
+    assert ("upward import: graphshell.engine.run.steps -> graphshell.layout.api (line 1)"
+            in problems)
 
 
 def test_op_families_may_use_each_other(tmp_path):

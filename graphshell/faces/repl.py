@@ -55,7 +55,7 @@ class LazyShell:
         try:
             from ..shell.core import Shell
             self._shell = Shell(timings=self._timings, seed=self._seed)
-        except BaseException as error:  # noqa: BLE001 - reported when the shell is needed
+        except BaseException as error:
             self._error = error
         finally:
             self._ready.set()
@@ -270,7 +270,7 @@ def _open_tui(shell, color: bool) -> None:
     try:
         from .tui.app import run_tui_on
         run_tui_on(shell)
-    except Exception as error:  # noqa: BLE001 - the REPL and its state must survive
+    except Exception as error:
         _terminal.write(f"the explorer failed: {type(error).__name__}: {error}\n")
     finally:
         shell.on_entry = lambda entry: _print_entry(entry, color)

@@ -13,5 +13,5 @@ from .canvas import ASCII_LEGEND, LEGEND, Canvas
 from .folding import Block, fold, scope_ids
 from .model import graph_from_ops
 
-__all__ = ["Layout", "layout", "layout_ops", "draw_for_terminal", "default_expansion", "Canvas", "LEGEND",
-           "ASCII_LEGEND", "Block", "fold", "scope_ids", "graph_from_ops"]
+__all__ = ["Layout", "layout", "layout_ops", "draw_for_terminal", "default_expansion", "Canvas",
+           "LEGEND", "ASCII_LEGEND", "Block", "fold", "scope_ids", "graph_from_ops"]

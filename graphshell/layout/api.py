@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Dict, List
 
 import networkx as nx
 
@@ -22,19 +21,19 @@ class Layout:
     """A laid-out graph: blocks, where each op went, the geometry, and edges not drawn."""
 
     graph: nx.DiGraph
-    blocks: Dict[str, Block]
-    owner: Dict[str, str]
+    blocks: dict[str, Block]
+    owner: dict[str, str]
     geometry: Geometry
-    detached: List[tuple]
+    detached: list[tuple]
     expanded: frozenset
 
     def canvas(self, ascii_only: bool = False) -> Canvas:
         return Canvas(self.geometry, ascii_only)
 
-    def block_states(self, op_states: Dict[str, str]) -> Dict[str, str]:
+    def block_states(self, op_states: dict[str, str]) -> dict[str, str]:
         """A block's state from its ops': fetched, else executed if any ran, else fed if any
         were fed, else pruned if all were pruned."""
-        found: Dict[str, set] = {}
+        found: dict[str, set] = {}
         for name, state in op_states.items():
             block = self.owner.get(name)
             if block is not None:
@@ -49,7 +48,7 @@ class Layout:
                 states[block] = "pruned" if seen == {"pruned"} else ""
         return states
 
-    def counts(self, op_states: Dict[str, str], block_id: str):
+    def counts(self, op_states: dict[str, str], block_id: str):
         """(ops that ran, ops) of a block, for summaries of folded groups."""
         members = self.blocks[block_id].members
         ran = sum(1 for m in members if op_states.get(m) in ("executed", "fetched"))
@@ -88,7 +87,7 @@ def default_expansion(graph: nx.DiGraph, scope=None) -> frozenset:
 
 
 def draw_for_terminal(ops, op_states=None, expanded_scope=None, width=100,
-                      ascii_only=False) -> List[List[tuple]]:
+                      ascii_only=False) -> list[list[tuple]]:
     """The picture as lines of (style, text) runs, cut to `width`, with a legend and notes."""
     op_states = op_states or {}
     graph = graph_from_ops(ops)

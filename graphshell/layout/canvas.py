@@ -9,7 +9,6 @@ fetched, pruned, selected) picks its border style, so a step overlay never re-la
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Dict, List, Tuple
 
 N, E, S, W = 1, 2, 4, 8
 
@@ -37,7 +36,7 @@ LEGEND = ("┏━┓ executed  ╔═╗ fed  ╭┄╮ not taken (dead branch) 
 ASCII_LEGEND = ("#=# executed  @~@ fed  %:% not taken (dead branch)  .:. pruned (not needed)  "
                 "* fetched  v data  : control")
 
-Runs = List[Tuple[str, str]]
+Runs = list[tuple[str, str]]
 
 
 class Canvas:
@@ -47,7 +46,7 @@ class Canvas:
         self.geometry = geometry
         self.ascii_only = ascii_only
         self._band_starts = [band.y for band in geometry.bands]
-        self._out_ports: Dict[str, List[int]] = {}
+        self._out_ports: dict[str, list[int]] = {}
         for channel in geometry.segments:
             for segment in channel:
                 if not isinstance(segment.upper, tuple):
@@ -61,7 +60,7 @@ class Canvas:
     def width(self) -> int:
         return self.geometry.width
 
-    def row(self, y: int, states: Dict[str, str] = None) -> Runs:
+    def row(self, y: int, states: dict[str, str] = None) -> Runs:
         """The runs of row y (padded to the picture's width)."""
         states = states or {}
         band = self.geometry.bands[bisect_right(self._band_starts, y) - 1]
@@ -78,7 +77,7 @@ class Canvas:
         band = self.geometry.bands[bisect_right(self._band_starts, y) - 1]
         return self.geometry.boxes[band.index] if band.kind == "layer" else []
 
-    def text(self, states: Dict[str, str] = None) -> List[Runs]:
+    def text(self, states: dict[str, str] = None) -> list[Runs]:
         return [self.row(y, states) for y in range(self.height)]
 
     # -- layers ----------------------------------------------------------------------------------
@@ -115,8 +114,8 @@ class Canvas:
 
     # -- channels ----------------------------------------------------------------------------------
     def _draw_channel_row(self, band, offset, cells, styles) -> None:
-        masks: Dict[int, int] = {}
-        control_only: Dict[int, bool] = {}
+        masks: dict[int, int] = {}
+        control_only: dict[int, bool] = {}
         last = band.height - 1
         for segment in self.geometry.segments[band.index]:
             for x, mask in _segment_masks(segment, offset, last):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List
 
 import networkx as nx
 
@@ -30,7 +29,7 @@ class Block:
     label: str
     kind: str                      # "op", "scope" or "series"
     detail: str                    # second line: the op type, or "12 ops"
-    members: List[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
     order: int = 0
 
     @property
@@ -50,8 +49,8 @@ def fold(graph: nx.DiGraph, expanded=frozenset(), series_min: int = SERIES_MIN):
 
 def _scope_blocks(graph, expanded):
     scopes = {n.rsplit("/", i)[0] for n in graph for i in range(1, n.count("/") + 1)}
-    owner: Dict[str, str] = {}
-    blocks: Dict[str, Block] = {}
+    owner: dict[str, str] = {}
+    blocks: dict[str, Block] = {}
     for name in graph:
         parts = name.split("/")
         block_id = name
@@ -90,7 +89,7 @@ def _series_key(block: Block, graph):
 
 
 def _series_blocks(graph, owner, blocks, expanded, series_min):
-    groups: Dict[tuple, list] = {}
+    groups: dict[tuple, list] = {}
     for block in blocks.values():
         key, index = _series_key(block, graph)
         groups.setdefault(key, []).append((index, block))

@@ -8,7 +8,6 @@ border, along a horizontal track of their own, and down into a port on the targe
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List
 
 BOX_HEIGHT = 4
 COMPACT_BOX_HEIGHT = 3
@@ -22,7 +21,7 @@ class Box:
     block_id: str
     x: int
     width: int
-    lines: List[str]
+    lines: list[str]
     kind: str
     layer: int
 
@@ -51,13 +50,13 @@ class Band:
 
 @dataclass
 class Geometry:
-    bands: List[Band]
-    boxes: List[List[Box]]               # per layer
-    lanes: List[List[tuple]]             # per layer: (x, edge, kind) lines passing through
-    segments: List[List[Segment]]        # per channel (below layer i)
+    bands: list[Band]
+    boxes: list[list[Box]]               # per layer
+    lanes: list[list[tuple]]             # per layer: (x, edge, kind) lines passing through
+    segments: list[list[Segment]]        # per channel (below layer i)
     width: int
     height: int
-    box_of: Dict[str, Box] = field(default_factory=dict)
+    box_of: dict[str, Box] = field(default_factory=dict)
     box_height: int = BOX_HEIGHT
 
 
@@ -88,13 +87,13 @@ def place(layers, blocks, chains, reversed_edges, edge_kinds, compact=False) -> 
     return _assemble(layers, blocks, sizes, x_of, segments, height)
 
 
-def _pack(layers, sizes, chains) -> Dict:
+def _pack(layers, sizes, chains) -> dict:
     """Left to right per layer, each node as close as it can get above/below its parents."""
-    parents: Dict = {}
+    parents: dict = {}
     for chain in chains:
         for a, b in zip(chain, chain[1:]):
             parents.setdefault(b, []).append(a)
-    x_of: Dict = {}
+    x_of: dict = {}
     for level in layers:
         cursor = 0
         for node in level:
@@ -109,8 +108,8 @@ def _pack(layers, sizes, chains) -> Dict:
 def _ports(chains, x_of, sizes):
     """Column where each chain segment leaves its upper node and enters its lower node;
     several edges on one box spread over its border, ordered by where they go."""
-    leaving: Dict = {}
-    entering: Dict = {}
+    leaving: dict = {}
+    entering: dict = {}
     for chain in chains:
         for a, b in zip(chain, chain[1:]):
             leaving.setdefault(a, []).append(b)
@@ -137,7 +136,7 @@ def _spread(node, others, x_of, sizes):
 
 def _segments(layers, chains, ports, reversed_edges, edge_kinds):
     layer_of = {node: i for i, level in enumerate(layers) for node in level}
-    per_channel: List[List[Segment]] = [[] for _ in layers]
+    per_channel: list[list[Segment]] = [[] for _ in layers]
     for chain in chains:
         edge = (chain[0], chain[-1])
         upward = edge in reversed_edges or (edge[1], edge[0]) in reversed_edges
@@ -152,9 +151,9 @@ def _segments(layers, chains, ports, reversed_edges, edge_kinds):
     return per_channel
 
 
-def _assign_tracks(channel: List[Segment]) -> None:
+def _assign_tracks(channel: list[Segment]) -> None:
     """First-fit interval colouring: horizontal runs in one channel never overlap."""
-    track_ends: List[int] = []
+    track_ends: list[int] = []
     for segment in sorted(channel, key=lambda s: (min(s.start, s.end), max(s.start, s.end))):
         if segment.start == segment.end:
             segment.track = -1

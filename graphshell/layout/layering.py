@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Tuple
-
 import networkx as nx
 
 MAX_SPAN = 6          # longer edges are detached instead of drawn through many layers
@@ -52,7 +50,7 @@ def break_cycles(graph: nx.DiGraph):
     return dag, reversed_edges
 
 
-def assign_layers(dag: nx.DiGraph) -> Dict[str, int]:
+def assign_layers(dag: nx.DiGraph) -> dict[str, int]:
     layer = {}
     for index, generation in enumerate(nx.topological_generations(dag)):
         for node in generation:
@@ -63,7 +61,7 @@ def assign_layers(dag: nx.DiGraph) -> Dict[str, int]:
     return layer
 
 
-def split_long_edges(dag: nx.DiGraph, layer: Dict[str, int]):
+def split_long_edges(dag: nx.DiGraph, layer: dict[str, int]):
     """(edges to draw as chains of nodes, detached edges). A chain is [source, dummies...,
     target]; dummies are ('~', source, target, k) tuples."""
     chains, detached = [], []
@@ -79,7 +77,7 @@ def split_long_edges(dag: nx.DiGraph, layer: Dict[str, int]):
     return chains, detached
 
 
-def build_layers(nodes, layer: Dict, chains) -> List[list]:
+def build_layers(nodes, layer: dict, chains) -> list[list]:
     depth = max(layer.values(), default=-1) + 1
     layers = [[] for _ in range(depth)]
     for node in nodes:
@@ -92,7 +90,7 @@ def build_layers(nodes, layer: Dict, chains) -> List[list]:
     return layers
 
 
-def order_layers(layers: List[list], chains) -> List[list]:
+def order_layers(layers: list[list], chains) -> list[list]:
     """Barycenter sweeps down and up; returns the best ordering found."""
     if all(len(level) < 2 for level in layers):
         return layers  # a chain: nothing to order
@@ -133,13 +131,13 @@ def _sorted_by_barycenter(level, neighbours, position):
     return [node for _, _, node in keyed]
 
 
-def count_crossings(layers: List[list], down) -> int:
+def count_crossings(layers: list[list], down) -> int:
     total = 0
     for upper, lower in zip(layers, layers[1:]):
         if len(upper) < 2 and len(lower) < 2:
             continue
         lower_position = {node: k for k, node in enumerate(lower)}
-        pairs: List[Tuple[int, int]] = []
+        pairs: list[tuple[int, int]] = []
         for k, node in enumerate(upper):
             pairs.extend((k, lower_position[n]) for n in down.get(node, ()) if n in lower_position)
         pairs.sort()

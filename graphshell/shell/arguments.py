@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import List, Tuple
 
 from .commands.table import CommandError
 
 FEED_FLAG = "--feed"
 
 
-def top_level_pieces(text: str) -> List[str]:
+def top_level_pieces(text: str) -> list[str]:
     """Splits at whitespace outside brackets and strings."""
     pieces, current, depth, quote = [], "", 0, None
     i = 0
@@ -80,7 +79,7 @@ def _starts_operand(piece: str, previous: str) -> bool:
     return piece[0].isdigit()
 
 
-def _segments(pieces: List[str]) -> List[List[str]]:
+def _segments(pieces: list[str]) -> list[list[str]]:
     """Pieces grouped so no expression spans two groups: two operands side by side ('x y')
     cannot be one expression, so they always end one group and start the next."""
     segments = [[pieces[0]]] if pieces else []
@@ -92,7 +91,7 @@ def _segments(pieces: List[str]) -> List[List[str]]:
     return segments
 
 
-def split_expressions(text: str) -> List[str]:
+def split_expressions(text: str) -> list[str]:
     """'tu ut' -> ['tu', 'ut']; 'a + b c' -> ['a + b', 'c']: the longest run of pieces that is
     a Python expression, then the next (wrap an expression in parentheses to be explicit)."""
     expressions = []
@@ -101,7 +100,7 @@ def split_expressions(text: str) -> List[str]:
     return expressions
 
 
-def _longest_first(pieces: List[str]) -> List[str]:
+def _longest_first(pieces: list[str]) -> list[str]:
     expressions = []
     while pieces:
         for end in range(len(pieces), 0, -1):
@@ -115,7 +114,7 @@ def _longest_first(pieces: List[str]) -> List[str]:
     return expressions
 
 
-def split_feeds(text: str) -> Tuple[str, List[Tuple[str, str]]]:
+def split_feeds(text: str) -> tuple[str, list[tuple[str, str]]]:
     """'y --feed x=[1, 2] --feed p=3' -> ('y', [('x', '[1, 2]'), ('p', '3')])."""
     pieces = top_level_pieces(text)
     head, feeds, i = [], [], 0
@@ -139,7 +138,7 @@ def split_feeds(text: str) -> Tuple[str, List[Tuple[str, str]]]:
     return " ".join(head), feeds
 
 
-def _split_feed(spec: str) -> Tuple[str, str]:
+def _split_feed(spec: str) -> tuple[str, str]:
     key, equals, value = spec.partition("=")
     if not equals or not key.strip() or not value.strip():
         raise CommandError(f"a feed is KEY=VALUE (e.g. --feed x=[1, 2]), got {spec!r}")

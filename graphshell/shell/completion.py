@@ -9,12 +9,10 @@ import keyword
 import os
 import re
 from dataclasses import dataclass
-from typing import List
 
-from ..engine.graph import stacks
+from ..engine.graph.graph import get_default_graph
 from ..engine.run.session import BaseSession
 from . import commands
-from ..engine.graph.graph import get_default_graph
 
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*$")
 _OP_NAME = re.compile(r"[\w./:-]*$")
@@ -28,7 +26,7 @@ class Completion:
     meta: str = ""     # a short description (type of a value, "command")
 
 
-def complete(shell, text: str, cursor: int) -> List[Completion]:
+def complete(shell, text: str, cursor: int) -> list[Completion]:
     before = text[:cursor]
     stripped = before.lstrip()
     if stripped.startswith(":"):
@@ -105,7 +103,7 @@ def _lookup(namespace, path: str):
             break
         try:
             value = getattr(value, part)
-        except Exception:  # noqa: BLE001 - properties may raise anything
+        except Exception:
             return _MISSING
     return value
 
@@ -113,7 +111,7 @@ def _lookup(namespace, path: str):
 def _kind(owner, name: str) -> str:
     try:
         return _meta(getattr(owner, name))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return ""
 
 

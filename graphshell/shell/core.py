@@ -16,10 +16,9 @@ import numpy as np
 from .. import tf
 from ..engine.graph.context import EngineContext
 from ..engine.graph.graph import Graph
-from ..engine.run.session import BaseSession
 from ..engine.run import steps as engine_steps
-from . import commands
-from . import python_exec
+from ..engine.run.session import BaseSession
+from . import commands, python_exec
 from .naming import Naming
 from .report import step_line, value_text
 from .results import Entry, ErrorInfo, Result
@@ -164,7 +163,7 @@ class Shell:
             python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note)
         except KeyboardInterrupt:
             raise
-        except BaseException as error:  # noqa: BLE001 - every error becomes one line
+        except BaseException as error:
             if isinstance(error, SystemExit):
                 self._result.quit = True
                 return
@@ -193,7 +192,7 @@ class Shell:
             raise
         except SystemExit:  # exit() inside an argument means what it means in Python
             self._result.quit = True
-        except Exception as error:  # noqa: BLE001 - a command's failure is one line, too
+        except Exception as error:
             self.last_traceback = "".join(traceback.format_exception(error))
             self._fail(ErrorInfo(type(error).__name__, python_exec.one_line_message(error), line,
                                  error))
@@ -208,9 +207,9 @@ class Shell:
                                         f"({error.msg})") from None
         # `nan` and `inf` read naturally in feeds (--feed x=[nan, 1]); the user's names win
         names = collections.ChainMap(self.namespace, _ARGUMENT_CONSTANTS)
-        return eval(code, self.namespace, names)  # noqa: S307 - evaluating the user's own input
+        return eval(code, self.namespace, names)
 
-    # -- steps --------------------------------------------------------------------------------------
+    # -- steps -------------------------------------------------------------------------------------
     def _on_step(self, step) -> None:
         self.steps.append(step)
         if len(self.steps) > KEEP_VALUES_FOR_STEPS:

@@ -23,7 +23,7 @@ def shell_builtins():
     names = dict(vars(builtins))
     real_import = builtins.__import__
 
-    def import_hook(name, globals=None, locals=None, fromlist=(), level=0):
+    def import_hook(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002 - __import__'s signature
         if level == 0 and (name == "tensorflow" or name.startswith("tensorflow.")):
             return _tensorflow_module(name, fromlist)
         return real_import(name, globals, locals, fromlist, level)
@@ -142,7 +142,7 @@ def one_line_message(error: BaseException) -> str:
     try:
         text = error.args[0] if isinstance(error, KeyError) and error.args else str(error)
         text = str(text)
-    except Exception:  # noqa: BLE001 - the user's exception class may not print
+    except Exception:
         return f"{type(error).__name__} (its message could not be shown)"
     node = re.search(r"\[\[\{\{node ([^}]+)\}\}\]\]", text)
     text = re.sub(r"\s*\[\[\{\{node [^}]+\}\}\]\]", "", text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence
+from collections.abc import Sequence
 
 from ..engine.graph.shapes import shape_str
 from .styled import Styled
@@ -70,7 +70,7 @@ def format_ns(nanoseconds: int) -> str:
     return f"{nanoseconds / 1e3:.1f} us"
 
 
-def table(headers: Sequence[str], rows: List[Sequence[str]], max_width: int = 60) -> Styled:
+def table(headers: Sequence[str], rows: list[Sequence[str]], max_width: int = 60) -> Styled:
     """A plain, aligned table (cells cut to `max_width` characters)."""
     cells = [[_cut(str(c), max_width) for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]

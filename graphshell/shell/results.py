@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, List, Optional
+from typing import Any
 
 from .styled import Styled
 
@@ -23,8 +23,8 @@ class ErrorInfo:
 
     type_name: str
     message: str
-    line: Optional[int] = None
-    exception: Optional[BaseException] = None
+    line: int | None = None
+    exception: BaseException | None = None
 
     def one_line(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
@@ -35,8 +35,8 @@ class ErrorInfo:
 class Result:
     """Everything one `Shell.execute(text)` produced, in order."""
 
-    entries: List[Entry] = field(default_factory=list)
-    error: Optional[ErrorInfo] = None
+    entries: list[Entry] = field(default_factory=list)
+    error: ErrorInfo | None = None
     quit: bool = False
     open_tui: bool = False
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codeop
 import re
-from typing import Iterable, Iterator, Tuple
+from collections.abc import Iterable, Iterator
 
 _CONTINUATION = re.compile(r"^(else|elif|except|finally|case)\b")
 COMPLETE, INCOMPLETE, INVALID = "complete", "incomplete", "invalid"
@@ -30,7 +30,7 @@ def is_complete_input(text: str) -> bool:
     return input_state(text) != INCOMPLETE
 
 
-def split_script(lines: Iterable[str]) -> Iterator[Tuple[int, str]]:
+def split_script(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """Yields (first line number, input text) for each command or statement."""
     buffer, start = [], 0
     for number, raw in enumerate(lines, 1):

@@ -6,9 +6,9 @@ the TUI to textual styles, and the script runner drops them.
 
 from __future__ import annotations
 
-from typing import Iterable, List, Tuple
+from collections.abc import Iterable
 
-Fragment = Tuple[str, str]
+Fragment = tuple[str, str]
 
 
 class Styled:
@@ -17,18 +17,18 @@ class Styled:
     __slots__ = ("fragments",)
 
     def __init__(self, fragments: Iterable[Fragment] = ()):
-        self.fragments: List[Fragment] = list(fragments)
+        self.fragments: list[Fragment] = list(fragments)
 
     @classmethod
-    def plain_text(cls, text: str, style: str = "") -> "Styled":
+    def plain_text(cls, text: str, style: str = "") -> Styled:
         return cls([(style, text)])
 
-    def add(self, text: str, style: str = "") -> "Styled":
+    def add(self, text: str, style: str = "") -> Styled:
         if text:
             self.fragments.append((style, text))
         return self
 
-    def extend(self, other: "Styled") -> "Styled":
+    def extend(self, other: Styled) -> Styled:
         self.fragments.extend(other.fragments)
         return self
 
@@ -51,8 +51,8 @@ ANSI = {
     "step": "1;36", "step.session": "36", "step.count": "1", "op": "", "op.executed": "32",
     "op.fed": "35", "op.pruned": "2", "op.fetched": "1;32", "error": "1;31", "error.where": "31",
     "note": "2;3", "value": "", "heading": "1", "dim": "2", "warning": "33", "prompt": "1;34",
-    "table.header": "1;4", "graph.executed": "1;32", "graph.fed": "1;35",
-    "graph.pruned": "2", "graph.untaken": "33", "graph.fetched": "1;33", "graph.edge": "2", "graph.selected": "7",
+    "table.header": "1;4", "graph.executed": "1;32", "graph.fed": "1;35", "graph.pruned": "2",
+    "graph.untaken": "33", "graph.fetched": "1;33", "graph.edge": "2", "graph.selected": "7",
 }
 
 

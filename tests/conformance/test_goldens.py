@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
-import pytest
-
 import golden_files
 import harness
+import numpy as np
+import pytest
 import record_compare
 
 CORPUS = golden_files.load_corpus()

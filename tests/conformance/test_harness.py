@@ -9,11 +9,10 @@ import sys
 import threading
 import types
 
-import numpy as np
-import pytest
-
 import golden_files
 import harness
+import numpy as np
+import pytest
 import record_compare
 import value_records
 from value_records import encode, normalise_message

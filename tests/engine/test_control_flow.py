@@ -68,7 +68,8 @@ def test_fetching_a_value_of_the_untaken_branch_is_an_error(sess):
         inside.append(x * 5.0)
         return inside[0]
     result = tf.cond(x > 0, true_branch, lambda: x)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="branch of tf.cond that was not taken"):
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="branch of tf.cond that was not taken"):
         sess.run([result, inside[0]], {x: -1.0})
 
 

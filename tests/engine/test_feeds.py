@@ -61,7 +61,8 @@ def test_feed_keys_tensor_name_and_nested_tuple(sess):
     np.testing.assert_array_equal(sess.run(2 * x, {x: np.ones(2, np.float32)}), [2.0, 2.0])
     np.testing.assert_array_equal(sess.run(2 * x, {"x:0": [1, 1]}), [2.0, 2.0])
     pair = ((tf.zeros([2]),), tf.zeros([2]))
-    result = sess.run([pair[0][0] * 2, pair[1] * 2], {pair: ((np.array([1, 1]),), np.array([2, 2]))})
+    result = sess.run([pair[0][0] * 2, pair[1] * 2],
+                      {pair: ((np.array([1, 1]),), np.array([2, 2]))})
     np.testing.assert_array_equal(result, [[2.0, 2.0], [4.0, 4.0]])
 
 

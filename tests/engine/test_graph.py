@@ -36,9 +36,8 @@ def test_name_scopes_prefix_uniquify_reenter_and_reset():
         fresh_scope = tf.constant(0.0, name="c").op.name
     with g.name_scope("bar/"):
         reentered = tf.constant(0.0, name="c").op.name
-    with g.name_scope("bar"):
-        with g.name_scope(None):
-            root = tf.constant(0.0, name="top").op.name
+    with g.name_scope("bar"), g.name_scope(None):
+        root = tf.constant(0.0, name="top").op.name
     assert scope == "bar/"
     assert [first, second, named_by_scope, fresh_scope, reentered, root] == \
         ["bar/c", "bar/c_1", "bar", "bar_1/c", "bar/c_2", "top"]
@@ -61,22 +60,21 @@ def test_tf_name_scope_v1_signature_uses_default_name():
 def test_invalid_names_raise_value_error():
     with pytest.raises(ValueError, match="`bad name` is not a valid node name"):
         tf.constant(1.0, name="bad name")
-    with pytest.raises(ValueError, match="'_bar' is not a valid root scope name"):
-        with tf.get_default_graph().name_scope("_bar"):
-            pass
+    with (pytest.raises(ValueError, match="'_bar' is not a valid root scope name"),
+          tf.get_default_graph().name_scope("_bar")):
+        pass
 
 
 def test_control_dependencies_nest_clear_and_skip_dominated_ops():
     g = tf.get_default_graph()
     a1, a2, a3 = (tf.constant(v, name=n) for v, n in [(1.0, "a1"), (2.0, "a2"), (3.0, "a3")])
-    with g.control_dependencies([a1]):
-        with g.control_dependencies([a2]):
-            b12 = tf.constant(0.0, name="b12")
-            with g.control_dependencies(None):
-                bnone = tf.constant(0.0, name="bnone")
-                with g.control_dependencies([a3]):
-                    b3 = tf.constant(0.0, name="b3")
-            e = tf.identity(b12, name="e")
+    with g.control_dependencies([a1]), g.control_dependencies([a2]):
+        b12 = tf.constant(0.0, name="b12")
+        with g.control_dependencies(None):
+            bnone = tf.constant(0.0, name="bnone")
+            with g.control_dependencies([a3]):
+                b3 = tf.constant(0.0, name="b3")
+        e = tf.identity(b12, name="e")
 
     def names(t):
         return sorted(op.name for op in t.op.control_inputs)
@@ -99,9 +97,9 @@ def test_control_dependencies_only_attach_to_new_ops():
 
 
 def test_control_dependencies_reject_non_graph_elements():
-    with pytest.raises(TypeError, match="Can not convert a int into a Tensor or Operation."):
-        with tf.control_dependencies([5]):
-            pass
+    with (pytest.raises(TypeError, match="Can not convert a int into a Tensor or Operation."),
+          tf.control_dependencies([5])):
+        pass
 
 
 @pytest.mark.parametrize("name, error, message", [
@@ -162,9 +160,8 @@ def test_default_graph_stack_and_reset():
         assert tf.get_default_graph() is g
         with pytest.raises(AssertionError, match="Do not use tf.reset_default_graph"):
             tf.reset_default_graph()
-    with tf.Session():
-        with pytest.raises(AssertionError, match="nested graphs"):
-            tf.reset_default_graph()
+    with tf.Session(), pytest.raises(AssertionError, match="nested graphs"):
+        tf.reset_default_graph()
 
 
 def test_leaving_graph_contexts_out_of_order_is_an_assertion_error():
@@ -202,7 +199,8 @@ def test_symbolic_tensors_are_not_python_values():
                        match="as a Python `bool` is not allowed"):
         bool(t)
     assert issubclass(tf.errors.OperatorNotAllowedInGraphError, TypeError)
-    with pytest.raises(TypeError, match=r"len is not well defined for a symbolic Tensor \(Const:0\)"):
+    with pytest.raises(TypeError,
+                       match=r"len is not well defined for a symbolic Tensor \(Const:0\)"):
         len(t)
     with pytest.raises(tf.errors.OperatorNotAllowedInGraphError, match="Iterating over a symbolic"):
         iter(t)

@@ -184,7 +184,7 @@ def broadcast_partners(shape):
     return sorted(partners, key=lambda s: (len(s), s))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shapes_with_size(size):
     """Every shape of rank <= MAX_RANK (dims <= 9) holding `size` elements."""
     found = [()] if size == 1 else []

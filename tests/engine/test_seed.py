@@ -1,9 +1,9 @@
 """The seed question's snippets (shared/seed-question.txt) run and print what TF prints."""
 
+import contextlib
 import io
 import json
 import pathlib
-import contextlib
 
 import numpy as np
 import pytest
@@ -56,7 +56,7 @@ def test_seed_prints_what_tensorflow_prints():
 
 def test_eval_of_the_gradient_list_raises_attribute_error():
     _, grad, init = build_seed()
-    with tf.Session() as sess:
+    with tf.Session():
         init.run()
         with pytest.raises(AttributeError, match="'list' object has no attribute 'eval'"):
             grad.eval()

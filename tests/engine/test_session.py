@@ -87,9 +87,9 @@ def test_closed_sessions_refuse_to_run_and_close_twice():
 
 
 def test_empty_graph_and_empty_fetches():
-    with tf.Session(graph=tf.Graph()) as s:
-        with pytest.raises(RuntimeError, match="The Session graph is empty."):
-            s.run([])
+    with (tf.Session(graph=tf.Graph()) as s,
+          pytest.raises(RuntimeError, match="The Session graph is empty.")):
+        s.run([])
     tf.constant(1.0)
     with tf.Session() as s:
         assert (s.run([]), s.run({}), s.run(())) == ([], {}, ())
@@ -147,10 +147,8 @@ def test_default_session_graph_must_match_the_tensor():
 
 def test_session_context_managers_are_not_reentrant():
     s = tf.Session()
-    with pytest.raises(RuntimeError, match="not re-entrant"):
-        with s:
-            with s:
-                pass
+    with pytest.raises(RuntimeError, match="not re-entrant"), s, s:
+        pass
 
 
 def test_default_sessions_nest_and_restore():
@@ -193,9 +191,9 @@ def test_second_interactive_session_warns_and_closing_out_of_order_fails():
     with pytest.raises(AssertionError, match="Nesting violated"):
         s1.close()
     s2.close()
-    with pytest.raises(TypeError, match="does not support the context manager protocol"):
-        with tf.InteractiveSession():
-            pass
+    with (pytest.raises(TypeError, match="does not support the context manager protocol"),
+          tf.InteractiveSession()):
+        pass
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -64,9 +64,8 @@ def test_op_times_are_measured_for_each_executed_op(recorded):
 def test_failed_steps_are_recorded_with_their_error(recorded):
     p = tf.placeholder(tf.float32, name="p")
     y = tf.identity(p * 2.0, name="y")
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.InvalidArgumentError):
-            sess.run(y)
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError):
+        sess.run(y)
     step = recorded[-1]
     assert isinstance(step.error, tf.errors.InvalidArgumentError)
     assert step.failed_op.name == "p" and "y" not in step.executed_names

@@ -52,7 +52,8 @@ def test_vector_state_and_fed_bound():
 
 def test_nested_loops_sum_the_inner_counts():
     def outer_body(i, acc):
-        inner = tf.while_loop(lambda j, a: j < i, lambda j, a: (j + 1, a + 1), [tf.constant(0), acc])
+        inner = tf.while_loop(lambda j, a: j < i, lambda j, a: (j + 1, a + 1),
+                              [tf.constant(0), acc])
         return i + 1, inner[1]
     _, total = tf.while_loop(lambda i, a: i < 5, outer_body, [tf.constant(0), tf.constant(0)])
     with tf.Session() as sess:
@@ -62,7 +63,8 @@ def test_nested_loops_sum_the_inner_counts():
 def test_loop_inside_a_cond_runs_only_when_its_branch_is_taken():
     limit = tf.placeholder(tf.float32, [])
     doubled = tf.cond(limit > 0,
-                      lambda: tf.while_loop(lambda v: v < limit, lambda v: v * 2.0, [tf.constant(1.0)]),
+                      lambda: tf.while_loop(lambda v: v < limit, lambda v: v * 2.0,
+                                            [tf.constant(1.0)]),
                       lambda: tf.constant(-1.0))
     sess = tf.Session()
     steps = recorded_steps(sess)
@@ -88,7 +90,8 @@ def test_cond_inside_a_loop_picks_a_branch_each_iteration():
 def test_maximum_iterations_and_structures():
     capped = tf.while_loop(lambda i: i < 100, lambda i: i + 2, [tf.constant(0)],
                            maximum_iterations=3)
-    pair = tf.while_loop(lambda i, t: i < 2, lambda i, t: (i + 1, t * 3), (tf.constant(0), tf.constant(1)))
+    pair = tf.while_loop(lambda i, t: i < 2, lambda i, t: (i + 1, t * 3),
+                         (tf.constant(0), tf.constant(1)))
     assert isinstance(capped, tf.Tensor) and isinstance(pair, tuple)
     with tf.Session() as sess:
         assert sess.run(capped) == 6
@@ -211,9 +214,9 @@ def test_gradients_of_a_captured_variable_and_zero_iterations():
         for count in (0, 1, 3):
             got_w, got_y = sess.run([grad_w, grad_y], {y: y0, n: count})
             np.testing.assert_allclose(got_w, central_differences(
-                lambda w: numpy_loop(w, y0, count), w0), atol=1e-6)
+                lambda w: numpy_loop(w, y0, count), w0), atol=1e-6)  # noqa: B023 - called in this iteration
             np.testing.assert_allclose(got_y, central_differences(
-                lambda v: numpy_loop(w0, v, count), y0), atol=1e-6)
+                lambda v: numpy_loop(w0, v, count), y0), atol=1e-6)  # noqa: B023 - called in this iteration
 
 
 def test_gradient_through_nested_loops():

@@ -1,10 +1,9 @@
 """The shell core: Python and :commands through execute(), step reports, errors."""
 
 import pytest
+from shell_helpers import run_lines
 
 from graphshell import tf
-
-from shell_helpers import run_lines
 
 
 def test_eval_twice_is_two_steps_and_run_is_one(shell):

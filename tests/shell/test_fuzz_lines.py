@@ -14,12 +14,11 @@ import warnings
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from shell_helpers import run_lines
 
 from graphshell.shell import commands
 from graphshell.shell.core import Shell
 from graphshell.shell.results import Result
-
-from shell_helpers import run_lines
 
 # Every example opens its own Shell; the function-scoped fixtures (fresh engine, a temporary
 # working directory so `:load` never finds a real file) are shared harmlessly across examples.

@@ -187,9 +187,10 @@ EVERY_COMMAND = [
     (":help", "Commands:"), (":eval t", "step 1 on sess (eval): ran 1 op: t"),
     (":run t t2", "ran 3 ops: t, t2/y, t2"), (":stack", "default-session stack"),
     (":exit", "left sess"), (":enter sess", "is now the default session"),
-    (":graph", "executed"), (":ops t*", "name"), (":steps", "via"), (":step 2", "executed, in order"),
-    (":diff 1 2", "only in step 2: t2/y, t2"), (":why t2 1", "pruned"),
-    (":load {script}", "loaded ok"), (":tb", "no error yet"), (":reset", "reset: new default graph"),
+    (":graph", "executed"), (":ops t*", "name"), (":steps", "via"),
+    (":step 2", "executed, in order"), (":diff 1 2", "only in step 2: t2/y, t2"),
+    (":why t2 1", "pruned"), (":load {script}", "loaded ok"), (":tb", "no error yet"),
+    (":reset", "reset: new default graph"),
 ]
 
 

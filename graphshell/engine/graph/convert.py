@@ -7,10 +7,10 @@ import numbers
 
 import numpy as np
 
-from . import dtypes, registry, shapes, stacks
+from . import dtypes, registry, shapes
+from .graph import get_default_graph
 from .operation import Operation
 from .tensor import Tensor
-from .graph import get_default_graph
 
 _CONVERSION_FUNCTIONS = []  # (base_type, function, priority)
 
@@ -134,7 +134,8 @@ def _assert_compatible(value, dtype) -> None:
 
 
 def _fit_shape(array, shape, verify_shape):
-    """TF1 constant shapes: a scalar fills, fewer values repeat the last one, too many is an error."""
+    """TF1 constant shapes: a scalar fills, fewer values repeat the last one, too many is an
+    error."""
     target = tuple(int(d) for d in shapes.as_raw_shape(shape))
     size = int(np.prod(target, dtype=np.int64))
     if verify_shape and array.shape != target:

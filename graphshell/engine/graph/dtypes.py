@@ -52,11 +52,11 @@ class DType:
         return self._enum
 
     @property
-    def base_dtype(self) -> "DType":
+    def base_dtype(self) -> DType:
         return self._base
 
     @property
-    def real_dtype(self) -> "DType":
+    def real_dtype(self) -> DType:
         return self
 
     @property
@@ -66,7 +66,7 @@ class DType:
     is_ref = _is_ref_dtype
 
     @property
-    def _as_ref(self) -> "DType":
+    def _as_ref(self) -> DType:
         return self._ref if self._ref is not None else self
 
     @property
@@ -163,7 +163,8 @@ _BY_PYTHON = {float: float32, bool: bool_, int: int64, str: string, bytes: strin
 
 
 def as_dtype(type_value) -> DType:
-    """Converts a DType, name, enum, numpy type or Python type to a DType (TypeError if impossible)."""
+    """Converts a DType, name, enum, numpy type or Python type to a DType (TypeError if
+    impossible)."""
     if isinstance(type_value, DType):
         return type_value
     if isinstance(type_value, str):

@@ -77,7 +77,8 @@ FailedPreconditionError = _subclass("FailedPreconditionError", FAILED_PRECONDITI
                                     "uninitialized variable).")
 AbortedError = _subclass("AbortedError", ABORTED, "The operation was aborted.")
 OutOfRangeError = _subclass("OutOfRangeError", OUT_OF_RANGE, "Iteration went past the valid range.")
-UnimplementedError = _subclass("UnimplementedError", UNIMPLEMENTED, "The operation is not implemented.")
+UnimplementedError = _subclass("UnimplementedError", UNIMPLEMENTED,
+                               "The operation is not implemented.")
 InternalError = _subclass("InternalError", INTERNAL, "An internal invariant was broken.")
 UnavailableError = _subclass("UnavailableError", UNAVAILABLE, "The runtime is unavailable.")
 DataLossError = _subclass("DataLossError", DATA_LOSS, "Unrecoverable data loss.")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import contextlib
 import re
 
-from .context import current_context
-from .stacks import DefaultStack
-from .control_deps import ControlDependencies
 from . import lookup
+from .context import current_context
+from .control_deps import ControlDependencies
 from .operation import Operation, attr_word, input_name
 from .registry import ShapeError
 from .shapes import shape_list_str
+from .stacks import DefaultStack
 from .tensor import Tensor
 
 _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
@@ -99,7 +99,8 @@ class Graph:
 
     # -- names -----------------------------------------------------------------------------
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
-        """`name` under the current scope, suffixed `_1`, `_2`... until unused (case-insensitive)."""
+        """`name` under the current scope, suffixed `_1`, `_2`... until unused
+        (case-insensitive)."""
         if self._name_stack:
             name = self._name_stack + "/" + name
         return self._unique_absolute_name(name, mark_as_used)
@@ -125,7 +126,8 @@ class Graph:
 
     @contextlib.contextmanager
     def name_scope(self, name):
-        """Opens scope `name` (made unique); `name/` re-enters exactly; None or '' goes to the root."""
+        """Opens scope `name` (made unique); `name/` re-enters exactly; None or '' goes to the
+        root."""
         old = self._name_stack
         self._name_stack = self._resolve_scope(name)
         try:
@@ -161,7 +163,8 @@ class Graph:
 
     # -- control dependencies ----------------------------------------------------------------
     def control_dependencies(self, control_inputs):
-        """Ops created inside the block run after `control_inputs` (None clears the inherited set)."""
+        """Ops created inside the block run after `control_inputs` (None clears the inherited
+        set)."""
         return self._control_deps.scope(control_inputs)
 
     # -- building ops ----------------------------------------------------------------------------
@@ -221,7 +224,7 @@ class Graph:
         for index in range(position, len(self._ops)):
             self._ops[index]._id = index
 
-    # -- looking things up --------------------------------------------------------------------------
+    # -- looking things up -------------------------------------------------------------------------
     def get_operations(self):
         return list(self._ops)
 
@@ -239,10 +242,11 @@ class Graph:
         return self._ops_by_name.get(name)
 
     def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
-        """Resolves a Tensor, Operation, Variable or name to an element of this graph (TF's rules)."""
+        """Resolves a Tensor, Operation, Variable or name to an element of this graph (TF's
+        rules)."""
         return lookup.as_graph_element(self, obj, allow_tensor, allow_operation)
 
-    # -- collections --------------------------------------------------------------------------------
+    # -- collections -------------------------------------------------------------------------------
     def add_to_collection(self, name, value) -> None:
         self._collections.setdefault(name, []).append(value)
 
@@ -268,7 +272,7 @@ class Graph:
     def clear_collection(self, name) -> None:
         self._collections.pop(name, None)
 
-    # -- feeding and fetching guards ----------------------------------------------------------------
+    # -- feeding and fetching guards ---------------------------------------------------------------
     def prevent_feeding(self, tensor) -> None:
         self._unfeedable.add(tensor)
 
@@ -282,7 +286,7 @@ class Graph:
         op = element.op if isinstance(element, Tensor) else element
         return op not in self._unfetchable
 
-    # -- compatibility no-ops -------------------------------------------------------------------------
+    # -- compatibility no-ops ----------------------------------------------------------------------
     @contextlib.contextmanager
     def device(self, device_name_or_function):
         """Accepted for TF code; everything runs on numpy on the CPU."""

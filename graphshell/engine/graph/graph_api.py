@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from . import stacks
-from .graph import get_graph_from_inputs
-from .graph import get_default_graph
+from .graph import get_default_graph, get_graph_from_inputs
 
 
-class name_scope:  # noqa: N801 - TF's name
+class name_scope:
     """`tf.name_scope(name, default_name=None, values=None)`: opens a (uniquified) scope on the
     graph of `values` or the default graph; yields the scope with a trailing '/'."""
 

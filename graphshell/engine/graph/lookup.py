@@ -1,4 +1,5 @@
-"""Resolving names and objects to graph elements, with TF's exact errors (TF's `Graph.as_graph_element`)."""
+"""Resolving names and objects to graph elements, with TF's exact errors (TF's
+`Graph.as_graph_element`)."""
 
 from __future__ import annotations
 

@@ -7,11 +7,10 @@ which builds more ops, so gradients are graphs too.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional
 
 from .shapes import ShapeError as ShapeError  # re-exported for op definitions
-
 
 # Marks an op type whose outputs carry no gradient (comparisons, Shape, random, ...).
 NOT_DIFFERENTIABLE = "not differentiable"
@@ -27,22 +26,22 @@ class OpDef:
     # (op, runtime) -> callable(*input_values) -> value (or tuple of values if several outputs)
     make_kernel: Callable
     # (op, *output_grads) -> list of input grads (None for no gradient); or NOT_DIFFERENTIABLE
-    grad: Optional[object] = None
+    grad: object | None = None
     stateful: bool = False
     # input positions that take a variable reference as is instead of its value
     ref_inputs: frozenset = field(default_factory=frozenset)
     # (op, runtime) -> the value, for ops whose output never changes within a session (Const)
-    inline_value: Optional[Callable] = None
+    inline_value: Callable | None = None
     # the kernel returns a tuple of values, one per output
     multi_output: bool = False
     # the op runs even if some inputs are dead (None), as Merge does; it makes values dead
     # (Switch) or revives them, so plans holding it track dead values
     control_flow: bool = False
     # the kernel itself when it is the same for every op and session (saves a call per op)
-    shared_kernel: Optional[Callable] = None
+    shared_kernel: Callable | None = None
     # (op, argument expressions) -> a Python expression computing exactly what the kernel
     # computes, or None: the compiled tier writes it in place of a kernel call
-    inline: Optional[Callable[[object, List[str]], Optional[str]]] = None
+    inline: Callable[[object, list[str]], str | None] | None = None
 
 
 _REGISTRY = {}

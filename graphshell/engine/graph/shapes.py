@@ -6,9 +6,7 @@ rank); TensorShape wraps such a tuple for users.
 
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
-RawShape = Optional[Tuple[Optional[int], ...]]
+RawShape = tuple[int | None, ...] | None
 
 
 class ShapeError(ValueError):
@@ -66,7 +64,7 @@ class Dimension:
         other = Dimension(other)
         return self._value is None or other._value is None or self._value == other._value
 
-    def merge_with(self, other) -> "Dimension":
+    def merge_with(self, other) -> Dimension:
         other = Dimension(other)
         if not self.is_compatible_with(other):
             raise ValueError(f"Dimensions {self} and {other} are not compatible")
@@ -208,19 +206,19 @@ class TensorShape:
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {TensorShape(other)} are incompatible")
 
-    def merge_with(self, other) -> "TensorShape":
+    def merge_with(self, other) -> TensorShape:
         other_dims = as_raw_shape(other)
         if not shapes_compatible(self._dims, other_dims):
             raise ValueError(f"Shapes {self} and {TensorShape(other_dims)} are not compatible")
         return TensorShape(merge_shapes(self._dims, other_dims))
 
-    def concatenate(self, other) -> "TensorShape":
+    def concatenate(self, other) -> TensorShape:
         other_dims = as_raw_shape(other)
         if self._dims is None or other_dims is None:
             return TensorShape(None)
         return TensorShape(self._dims + other_dims)
 
-    def with_rank(self, rank) -> "TensorShape":
+    def with_rank(self, rank) -> TensorShape:
         if self._dims is None:
             return TensorShape([None] * rank)
         if len(self._dims) != rank:
@@ -250,7 +248,8 @@ class TensorShape:
     def __repr__(self) -> str:
         if self._dims is None:
             return "TensorShape(None)"
-        return "TensorShape([%s])" % ", ".join(f"Dimension({d!r})" for d in self._dims)
+        dims = ", ".join(f"Dimension({d!r})" for d in self._dims)
+        return f"TensorShape([{dims}])"
 
 
 def shape_str(dims: RawShape) -> str:

@@ -6,7 +6,8 @@ module knows nothing about any particular op.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from . import errors, shapes, stacks
 
@@ -77,7 +78,8 @@ class Tensor:
         if not shapes.shapes_compatible(self._shape, raw):
             try:
                 shapes.merge_all_same([self._shape, raw])
-            except shapes.ShapeError as clash:  # TF's words: "Dimension 0 in both shapes must be..."
+            except shapes.ShapeError as clash:
+                # TF's words: "Dimension 0 in both shapes must be..."
                 raise ValueError(str(clash)) from None
         self._shape = shapes.merge_shapes(self._shape, raw)
 

@@ -8,14 +8,17 @@ import numpy as np
 from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_op, make_tensor
 from ..graph.convert import (
-    constant, convert_n_to_tensor, convert_to_tensor, holds_tensor, register_tensor_conversion_function,
+    constant,
+    convert_n_to_tensor,
+    convert_to_tensor,
+    holds_tensor,
+    register_tensor_conversion_function,
 )
+from ..graph.errors import InvalidArgumentError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
-from . import rules
+from . import input_ops, rules
 from .static import static_value
-from . import input_ops
-from ..graph.errors import InvalidArgumentError
 
 # -- identity ------------------------------------------------------------------------------------
 define("Identity", infer=rules.same_as_input, kernel=lambda x: x, grad=lambda op, g: [g])
@@ -137,7 +140,7 @@ def _reshape_grad(op, g):
 define("Reshape", infer=_infer_reshape, kernel=_reshape_kernel, grad=_reshape_grad)
 
 
-def reshape(tensor, shape, name=None):  # noqa: F811 - TF's argument name
+def reshape(tensor, shape, name=None):
     with OpScope(name, "Reshape", [tensor, shape]) as scope:
         tensor = convert_to_tensor(tensor, name="tensor")
         target = _shape_tensor(shape, "shape")
@@ -160,7 +163,7 @@ def _shape_tensor(value, name):
     return tensor
 
 
-# -- transpose ---------------------------------------------------------------------------------------
+# -- transpose -------------------------------------------------------------------------------------
 def _infer_transpose(op):
     x, perm = op._inputs
     order = static_value(perm)
@@ -192,8 +195,8 @@ def _transpose_kernel(x, perm):
 
 
 define("Transpose", infer=_infer_transpose, kernel=_transpose_kernel, grad=_transpose_grad)
-define("InvertPermutation", infer=rules.same_as_input, kernel=lambda p: np.argsort(p).astype(p.dtype),
-       grad=NOT_DIFFERENTIABLE)
+define("InvertPermutation", infer=rules.same_as_input,
+       kernel=lambda p: np.argsort(p).astype(p.dtype), grad=NOT_DIFFERENTIABLE)
 
 
 def invert_permutation(x, name=None):
@@ -215,7 +218,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         return make_tensor("Transpose", [a, perm], scope)
 
 
-# -- stack / unstack ---------------------------------------------------------------------------------
+# -- stack / unstack -------------------------------------------------------------------------------
 def _infer_pack(op):
     axis = op.attrs["axis"]
     common = rules.merge_all_same([t._shape for t in op._inputs])
@@ -378,7 +381,7 @@ def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
         return make_tensor("ExpandDims", [x, constant(axis, dtypes.int32, name="dim")], scope)
 
 
-# -- gradient helper op ------------------------------------------------------------------------------
+# -- gradient helper op ----------------------------------------------------------------------------
 def _broadcast_gradient_args(s0, s1):
     s0, s1 = [int(d) for d in s0], [int(d) for d in s1]
     rank = max(len(s0), len(s1))

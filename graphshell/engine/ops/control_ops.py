@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from ..graph.build import OpScope, make_op
-from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..graph.graph import get_default_graph
+from ..graph.registry import NOT_DIFFERENTIABLE, define
 from . import array_ops, rules
 
 define("NoOp", infer=rules.no_outputs, kernel=lambda: None, grad=NOT_DIFFERENTIABLE)
@@ -42,9 +42,9 @@ def group(*inputs, name=None):
 
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor`'s value, produced only after `dependencies` ran."""
-    with OpScope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope:
-        with get_default_graph().control_dependencies(dependencies):
-            return array_ops.identity(output_tensor, name=scope)
+    with (OpScope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope,
+          get_default_graph().control_dependencies(dependencies)):
+        return array_ops.identity(output_tensor, name=scope)
 
 
 def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's name

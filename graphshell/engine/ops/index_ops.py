@@ -9,9 +9,8 @@ from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined
-from . import array_ops, input_ops, reduce_ops, rules
+from . import array_ops, input_ops, reduce_ops, rules, slicing_ops
 from .static import static_value
-from . import slicing_ops
 
 
 # -- gather ----------------------------------------------------------------------------------------
@@ -101,7 +100,7 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
         return make_tensor("UnsortedSegmentSum", [data, ids, count], scope)
 
 
-# -- tile --------------------------------------------------------------------------------------------
+# -- tile ------------------------------------------------------------------------------------------
 def _infer_tile(op):
     x, multiples = op._inputs
     times = static_value(multiples)
@@ -133,7 +132,7 @@ def tile(input, multiples, name=None):  # noqa: A002 - TF's name
         return make_tensor("Tile", [x, multiples], scope)
 
 
-# -- one_hot -------------------------------------------------------------------------------------------
+# -- one_hot ---------------------------------------------------------------------------------------
 def _infer_one_hot(op):
     indices, depth, on_value, _ = op._inputs
     rules.check_dtype(op, indices, (dtypes.uint8, dtypes.int8, dtypes.int32, dtypes.int64),

@@ -7,13 +7,12 @@ import numpy as np
 from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import constant, convert_to_tensor
-from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..run.runtime import check_allocation
-from ..graph.shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
-from . import reduce_ops
-from .static import static_shape_value, static_value
-from . import math_ops
 from ..graph.graph import get_default_graph
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
+from ..graph.shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
+from ..run.runtime import check_allocation
+from . import math_ops, reduce_ops
+from .static import static_shape_value, static_value
 
 _SMALL_CONSTANT = 1000  # zeros/ones below this many elements become a Const, as in TF
 
@@ -68,7 +67,7 @@ def placeholder_with_default(input, shape, name=None):  # noqa: A002 - TF's name
         return make_tensor("PlaceholderWithDefault", [default], scope, attrs)
 
 
-# -- fill, zeros, ones ----------------------------------------------------------------------------------
+# -- fill, zeros, ones -----------------------------------------------------------------------------
 def _fill_kernel(op, runtime):
     def run(dims, value):
         dims = tuple(int(d) for d in np.ravel(dims))
@@ -160,7 +159,7 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
     return _like(tensor, dtype, name, "ones_like", 1)
 
 
-# -- range ------------------------------------------------------------------------------------------
+# -- range -----------------------------------------------------------------------------------------
 def _infer_range(op):
     start, limit, delta = (static_value(t) for t in op._inputs)
     dtype = op._inputs[0].dtype.base_dtype

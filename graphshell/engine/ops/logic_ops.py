@@ -9,8 +9,7 @@ from ..graph.build import OpScope, binary_operator, make_tensor
 from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS
-from . import rules
-from . import input_ops
+from . import input_ops, rules
 
 
 def _comparison_function(op_type, kernel, infer=rules.comparison):
@@ -77,10 +76,10 @@ def _infer_select(op):
     rules.check_dtype(op, condition, (dtypes.bool_,), "condition")
     shape = rules.merge_all_same([x._shape, y._shape])
     c = condition._shape
-    if c is not None and shape is not None and c != shape and len(c) > 0:
-        if not (len(c) == 1 and len(shape) >= 1 and (c[0] is None or shape[0] is None
-                                                      or c[0] == shape[0])):
-            rules.merge_all_same([c, shape])
+    if (c is not None and shape is not None and c != shape and len(c) > 0
+            and not (len(c) == 1 and len(shape) >= 1 and (c[0] is None or shape[0] is None
+                                                          or c[0] == shape[0]))):
+        rules.merge_all_same([c, shape])
     return [(x.dtype.base_dtype, shape)]
 
 

@@ -11,11 +11,8 @@ from ..graph.build import OpScope, binary_operator, make_tensor
 from ..graph.convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS, Tensor
-from . import rules, unary_ops
+from . import input_ops, linalg_ops, logic_ops, rules, unary_ops
 from .grad_util import binary_grads
-from . import input_ops
-from . import linalg_ops
-from . import logic_ops
 
 
 def _arithmetic(op):
@@ -156,7 +153,7 @@ def _check_same_dtype(op_type, tensors):
                             f"{tensor.dtype.base_dtype.name}")
 
 
-# -- Cast --------------------------------------------------------------------------------------------
+# -- Cast ------------------------------------------------------------------------------------------
 def _infer_cast(op):
     return [(op.attrs["DstT"], op._inputs[0]._shape)]
 

@@ -8,10 +8,7 @@ from ..graph import dtypes
 from ..graph.build import OpScope, make_op, make_tensor
 from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
-from . import array_ops, reduce_ops, rules, unary_ops
-from . import index_ops
-from . import logic_ops
-from . import math_ops
+from . import array_ops, index_ops, logic_ops, math_ops, reduce_ops, rules, unary_ops
 
 
 def _softmax(x):
@@ -66,7 +63,7 @@ softmax = _last_axis_function("Softmax")
 log_softmax = _last_axis_function("LogSoftmax")
 
 
-# -- cross entropies ---------------------------------------------------------------------------------
+# -- cross entropies -------------------------------------------------------------------------------
 def _softmax_xent(logits, labels):
     log_probabilities = _log_softmax(logits)
     loss = -np.sum(labels * log_probabilities, axis=-1)
@@ -119,11 +116,11 @@ def sigmoid_cross_entropy_with_logits(_sentinel=None, labels=None, logits=None, 
         zeros = array_ops.zeros_like_output(logits)
         relu_logits = logic_ops.where(logic_ops.greater_equal(logits, zeros), logits, zeros)
         neg_abs = logic_ops.where(logic_ops.greater_equal(logits, zeros), -logits, logits)
-        return math_ops.add(math_ops.subtract(relu_logits, logits * labels), unary_ops.log1p(unary_ops.exp(neg_abs)),
-                   name=scope)
+        return math_ops.add(math_ops.subtract(relu_logits, logits * labels),
+                            unary_ops.log1p(unary_ops.exp(neg_abs)), name=scope)
 
 
-# -- l2_loss and bias_add ------------------------------------------------------------------------------
+# -- l2_loss and bias_add --------------------------------------------------------------------------
 define("L2Loss", infer=lambda op: [(op._inputs[0].dtype.base_dtype, ())],
        kernel=lambda x: (np.sum(np.square(x)) / 2).astype(np.asarray(x).dtype),
        grad=lambda op, g: [op._inputs[0] * g])

@@ -7,12 +7,12 @@ import numpy as np
 from ..graph import dtypes
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
+from ..graph.errors import InvalidArgumentError
+from ..graph.graph import get_default_graph
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..run.runtime import check_allocation
-from ..graph.graph import get_default_graph
-from .static import static_shape_value
 from . import math_ops
-from ..graph.errors import InvalidArgumentError
+from .static import static_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1

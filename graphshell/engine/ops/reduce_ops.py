@@ -9,14 +9,8 @@ from ..graph.build import OpScope, make_tensor
 from ..graph.convert import constant, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements
-from . import array_ops, rules
+from . import array_ops, grad_util, input_ops, logic_ops, math_ops, rules, static, unary_ops
 from .static import static_value
-from . import grad_util
-from . import input_ops
-from . import logic_ops
-from . import math_ops
-from . import static
-from . import unary_ops
 
 
 # -- shapes ----------------------------------------------------------------------------------------
@@ -74,7 +68,7 @@ define("ReducedShape", infer=lambda op: [(dtypes.int32, op._inputs[0]._shape)],
        kernel=_reduced_shape, grad=NOT_DIFFERENTIABLE)
 
 
-# -- kernels ------------------------------------------------------------------------------------------
+# -- kernels ---------------------------------------------------------------------------------------
 def _axes_of(axes, x):
     """The reduction axes as ints, checked against the input's rank (TF's run-time error)."""
     rank = np.ndim(x)
@@ -131,7 +125,7 @@ def _mean_kernel(op, runtime):
     return run
 
 
-# -- gradients ------------------------------------------------------------------------------------------
+# -- gradients -------------------------------------------------------------------------------------
 def _broadcast_back(op, g):
     """g reshaped with the reduced axes kept, then broadcast to the input's shape."""
     x = op._inputs[0]
@@ -149,7 +143,8 @@ def _mean_grad(op, g):
     if count_in is not None and count_out is not None:
         factor = constant(max(count_in // max(count_out, 1), 1), dtype=g.dtype.base_dtype)
     else:
-        factor = math_ops.cast(array_ops.size(x) // _at_least_one(array_ops.size(y)), g.dtype.base_dtype)
+        factor = math_ops.cast(array_ops.size(x) // _at_least_one(array_ops.size(y)),
+                               g.dtype.base_dtype)
     return [_broadcast_back(op, g) / factor, None]
 
 
@@ -235,7 +230,7 @@ def stop_gradient_of(tensor):
     return array_ops.stop_gradient(tensor)
 
 
-# -- broadcast_to --------------------------------------------------------------------------------------
+# -- broadcast_to ----------------------------------------------------------------------------------
 def _infer_broadcast_to(op):
     return [(op._inputs[0].dtype.base_dtype, static.static_shape_value(op._inputs[1]))]
 
@@ -257,7 +252,7 @@ def broadcast_to(input, shape, name=None):  # noqa: A002 - TF's name
         return make_tensor("BroadcastTo", [x, shape], scope)
 
 
-# -- argmax / argmin ---------------------------------------------------------------------------------
+# -- argmax / argmin -------------------------------------------------------------------------------
 def _infer_arg(op):
     x, axis = op._inputs
     value = static_value(axis)

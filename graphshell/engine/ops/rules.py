@@ -5,7 +5,8 @@ from __future__ import annotations
 from itertools import zip_longest
 
 from ..graph import dtypes
-from ..graph.shapes import ShapeError, merge_all_same, shape_list_str
+from ..graph.shapes import ShapeError
+from ..graph.shapes import merge_all_same as merge_all_same  # one of the rules op definitions use
 
 FLOATS = (dtypes.float16, dtypes.float32, dtypes.float64)
 FLOATS_AND_COMPLEX = FLOATS + (dtypes.complex64, dtypes.complex128)

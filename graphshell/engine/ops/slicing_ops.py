@@ -129,13 +129,14 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
         return make_op("SplitV", [value, sizes, axis], scope, {"num_split": count}).outputs
 
 
-# -- slice and pad --------------------------------------------------------------------------------------
+# -- slice and pad ---------------------------------------------------------------------------------
 def _infer_slice(op):
     x, begin, size = op._inputs
     begin, size = static_value(begin), static_value(size)
     if x._shape is None or begin is None or size is None:
         return [(x.dtype.base_dtype, None if x._shape is None else (None,) * len(x._shape))]
-    dims = tuple(d - int(b) if (int(s) == -1 and d is not None) else (None if int(s) == -1 else int(s))
+    dims = tuple(d - int(b) if (int(s) == -1 and d is not None)
+                 else (None if int(s) == -1 else int(s))
                  for d, b, s in zip(x._shape, begin, size))
     return [(x.dtype.base_dtype, dims)]
 
@@ -201,7 +202,7 @@ def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
         return make_tensor("Pad", [x, paddings], scope)
 
 
-# -- t[...]: StridedSlice -------------------------------------------------------------------------------
+# -- t[...]: StridedSlice --------------------------------------------------------------------------
 _MASKS = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
 
 
@@ -359,7 +360,7 @@ def _add_index_item(item, i, begin, end, strides, attrs):
     elif item is Ellipsis or item is None:
         begin.append(0), end.append(0), strides.append(1)
         attrs["ellipsis_mask" if item is Ellipsis else "new_axis_mask"] |= bit
-    elif isinstance(item, (int, np.integer)) or isinstance(item, Tensor):
+    elif isinstance(item, (int, np.integer, Tensor)):
         begin.append(item)
         end.append(item + 1)
         strides.append(1)

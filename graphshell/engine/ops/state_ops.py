@@ -12,10 +12,10 @@ import numpy as np
 from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
+from ..graph.graph import get_default_graph
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..graph.shapes import shapes_compatible
 from . import rules
-from ..graph.graph import get_default_graph
 
 
 def _infer_variable(op):
@@ -23,7 +23,7 @@ def _infer_variable(op):
 
 
 define("VariableV2", infer=_infer_variable, stateful=True, grad=NOT_DIFFERENTIABLE,
-       make_kernel=lambda op, runtime: (lambda ref=runtime.ref(op): ref),
+       make_kernel=lambda op, runtime: (lambda ref=runtime.ref(op): ref),  # noqa: B008 - the ref is bound once per kernel
        inline_value=lambda op, runtime: runtime.ref(op))
 
 

@@ -7,11 +7,8 @@ import numpy as np
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
-from . import rules
+from . import input_ops, logic_ops, math_ops, rules
 from .libm import float32_function
-from . import input_ops
-from . import logic_ops
-from . import math_ops
 
 _REGISTERED = {}
 

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from ..graph import stacks
 from ..graph.build import make_op
-from ..graph.convert import convert_to_tensor
-from ..graph.graph import GraphKeys
-from . import array_ops, control_ops, logic_ops, state_ops
+from ..graph.convert import constant, convert_to_tensor
+from ..graph.graph import GraphKeys, get_default_graph
 from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
 from ..graph.tensor import Tensor
-from ..graph.graph import get_default_graph
-from . import control_flow
-from . import index_ops
-from ..graph.convert import constant
+from . import array_ops, control_flow, control_ops, index_ops, logic_ops, state_ops
 
 
 class Variable:

@@ -15,7 +15,6 @@ from .interpreter import run_straight, run_tracking_dead
 from .plan import Plan
 from .steps import Span
 
-
 # Compiling a plan costs about as much as 10-20 interpreted steps: only plans that are run
 # again and again (a training loop, a benchmark) are worth it.
 COMPILE_AFTER_RUNS = 2
@@ -127,7 +126,8 @@ def fetch_result(value):
     return value
 
 
-_BROADCAST_CLASH = re.compile(r"could not be broadcast together with shapes \(([\d,]*)\) \(([\d,]*)\)")
+_BROADCAST_CLASH = re.compile(r"could not be broadcast together with shapes "
+                              r"\(([\d,]*)\) \(([\d,]*)\)")
 
 
 def op_error(error: BaseException, op):

@@ -114,7 +114,8 @@ class FetchHandler:
         self._feeds = feeds
 
     def build_results(self, tensor_values):
-        """Rebuilds the structure; duplicate leaves share one value object (TF's `_uniquify_fetches`)."""
+        """Rebuilds the structure; duplicate leaves share one value object (TF's
+        `_uniquify_fetches`)."""
         by_element = dict(zip(self.tensors, tensor_values))
         leaf_values = []
         for leaf in self._leaves:

@@ -38,7 +38,7 @@ class Message:
         object.__setattr__(self, name, value)
         self._set.add(name)
 
-    def HasField(self, name: str) -> bool:  # noqa: N802 - protobuf's spelling
+    def HasField(self, name: str) -> bool:
         if name not in self.FIELDS:
             raise ValueError(f'Protocol message has no singular "{name}" field.')
         return name in self._set
@@ -46,7 +46,7 @@ class Message:
     def _mark(self, name: str) -> None:
         self._set.add(name)
 
-    def CopyFrom(self, other) -> None:  # noqa: N802
+    def CopyFrom(self, other) -> None:
         for name in self.FIELDS:
             object.__setattr__(self, name, getattr(other, name))
         object.__setattr__(self, "_set", set(other._set))

@@ -8,13 +8,12 @@ import warnings
 
 from ..graph import errors, stacks
 from ..graph.context import current_context
+from ..graph.graph import Graph, get_default_graph
 from . import protos, steps
 from .executor import Plan, StepFailure, execute
 from .feeds import as_graph_strings, resolve_feeds
 from .fetches import FetchHandler
-from ..graph.graph import Graph
 from .runtime import Runtime
-from ..graph.graph import get_default_graph
 
 
 class BaseSession:
@@ -234,7 +233,7 @@ class InteractiveSession(BaseSession):
                 warnings.warn("An interactive session is already active. This can cause "
                               "out-of-memory errors in some cases. You must explicitly call "
                               "`InteractiveSession.close()` to release resources held by the "
-                              "other session(s).")
+                              "other session(s).", stacklevel=2)
             self._counted_in.interactive_sessions += 1
         self._explicitly_closed = False
         self._explicit_graph = graph

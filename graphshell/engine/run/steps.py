@@ -39,7 +39,8 @@ def publish(step: Step) -> None:
         try:
             listener(step)
         except Exception as error:  # a broken listener must not break the user's step
-            warnings.warn(f"step listener {listener!r} failed: {error!r}", RuntimeWarning)
+            warnings.warn(f"step listener {listener!r} failed: {error!r}", RuntimeWarning,
+                          stacklevel=2)
 
 
 class Span:

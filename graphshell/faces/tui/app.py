@@ -179,7 +179,7 @@ class GraphshellApp(App):
                                            else "")
         self.query_one("#log", RichLog).write(shown)
 
-    # -- actions ---------------------------------------------------------------------------------------
+    # -- actions -----------------------------------------------------------------------------------
     def action_cancel(self) -> None:
         """Interrupts the running input, as Ctrl-C does in the REPL."""
         thread = self._running_thread

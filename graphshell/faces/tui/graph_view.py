@@ -125,7 +125,7 @@ class GraphView(ScrollView, can_focus=True):
             self.selected = None
         self._apply_states()
 
-    # -- drawing ------------------------------------------------------------------------------------
+    # -- drawing -----------------------------------------------------------------------------------
     def notify_style_update(self) -> None:
         """A theme change restyles every row, so cached strips are dropped."""
         super().notify_style_update()
@@ -148,13 +148,13 @@ class GraphView(ScrollView, can_focus=True):
         base = self.rich_style
         for style_name, text in self._canvas.row(row, self._states):
             style = base + rich_style(style_name)
-            for piece_start, piece, block in _split_by_box(x, text, boxes):
+            for _piece_start, piece, block in _split_by_box(x, text, boxes):
                 meta = Style(meta={"block": block}) if block is not None else None
                 segments.append(Segment(piece, style + meta if meta else style))
             x += len(text)
         return Strip(segments)
 
-    # -- selecting and folding --------------------------------------------------------------------------
+    # -- selecting and folding ---------------------------------------------------------------------
     def on_click(self, event) -> None:
         block = event.style.meta.get("block") if event.style else None
         if block is not None:

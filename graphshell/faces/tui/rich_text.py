@@ -10,8 +10,9 @@ STYLES = {
     "op.fed": "magenta", "op.pruned": "dim", "op.fetched": "bold green", "error": "bold red",
     "error.where": "red", "note": "dim italic", "dim": "dim", "heading": "bold",
     "warning": "yellow", "prompt": "bold blue", "table.header": "bold underline",
-    "graph.executed": "bold green", "graph.fed": "bold magenta", "graph.pruned": "dim", "graph.untaken": "yellow",
-    "graph.fetched": "bold yellow", "graph.edge": "dim", "graph.selected": "reverse",
+    "graph.executed": "bold green", "graph.fed": "bold magenta", "graph.pruned": "dim",
+    "graph.untaken": "yellow", "graph.fetched": "bold yellow", "graph.edge": "dim",
+    "graph.selected": "reverse",
 }
 
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from ...engine.graph import stacks
-from .table import CommandError, command
-from ..styled import Styled
 from ...engine.graph.graph import get_default_graph
+from ..styled import Styled
+from .table import CommandError, command
 
 
 def step_states(step, graph):

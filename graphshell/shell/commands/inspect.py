@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import fnmatch
 
-from ...engine.graph import stacks
+from ...engine.graph.graph import get_default_graph
 from ...engine.graph.shapes import shape_str
-from .table import CommandError, command
 from ..report import format_ns, op_list, step_line, table
 from ..styled import Styled
-from ...engine.graph.graph import get_default_graph
+from .table import CommandError, command
 
 MAX_ROWS = 200
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-from . import table as commands
-from .table import CommandError, command
 from ..splitter import split_script
 from ..styled import Styled
+from . import table as commands
+from .table import CommandError, command
 
 MAX_SCRIPT_BYTES = 10 * 1024 * 1024
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ...engine.graph import stacks
-from ...engine.run.session import BaseSession
-from .table import CommandError, command
-from ..styled import Styled
 from ...engine.graph.graph import default_graph_snapshot, global_default_graph
+from ...engine.run.session import BaseSession
+from ..styled import Styled
+from .table import CommandError, command
 
 
 def stack_view(shell, compact: bool = False) -> Styled:

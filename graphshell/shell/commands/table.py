@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict
 
 
 class CommandError(Exception):
@@ -21,7 +21,7 @@ class Command:
     completes: str = "python"  # what its arguments complete to: python, session, op, scope, file
 
 
-COMMANDS: Dict[str, Command] = {}
+COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str, usage: str, completes: str = "python"):
