@@ -4,6 +4,8 @@ dtype rules TF applies to op inputs (TF's `make_tensor_proto` and `op_def_librar
 from __future__ import annotations
 
 import numbers
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -12,7 +14,7 @@ from .graph import get_default_graph
 from .operation import Operation
 from .tensor import Tensor
 
-_CONVERSION_FUNCTIONS = []  # (base_type, function, priority)
+_CONVERSION_FUNCTIONS: list[tuple[Any, Callable, int]] = []  # (base_type, function, priority)
 
 
 def _infer_const(op):

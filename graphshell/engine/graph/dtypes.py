@@ -11,6 +11,8 @@ class DType:
     """One element type, e.g. float32, or its reference variant float32_ref used by variables."""
 
     __slots__ = ("name", "as_numpy_dtype", "_enum", "_base", "_ref", "_np_dtype")
+    _base: DType  # itself, or the base type of a _ref type
+    _ref: DType  # its _ref variant (set right after both are made)
 
     def __init__(self, name: str, numpy_type, enum: int):
         self.name = name
@@ -18,7 +20,7 @@ class DType:
         self._np_dtype = np.dtype(numpy_type)
         self._enum = enum
         self._base = self
-        self._ref = None
+        self._ref = self  # until _make pairs it with its _ref variant
 
     # -- identity and display -------------------------------------------------
     def __repr__(self) -> str:
@@ -67,7 +69,7 @@ class DType:
 
     @property
     def _as_ref(self) -> DType:
-        return self._ref if self._ref is not None else self
+        return self._ref
 
     @property
     def is_floating(self) -> bool:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, cast
 
 from . import lookup
 from .context import current_context
@@ -60,7 +63,7 @@ class Graph:
         return f"<tf.Graph {self.name} ops={len(self._ops)}>"
 
     # -- default graph -------------------------------------------------------------------
-    def as_default(self):
+    def as_default(self) -> AbstractContextManager[Graph]:
         """Makes this the default graph for the duration of a `with` block."""
         return default_graph_stack.get_controller(self)
 
@@ -81,11 +84,11 @@ class Graph:
         self._finalized = True
 
     @property
-    def seed(self):
+    def seed(self) -> int | None:
         return self._seed
 
     @seed.setter
-    def seed(self, seed) -> None:
+    def seed(self, seed: int | None) -> None:
         self._seed = seed
 
     @property
@@ -125,7 +128,7 @@ class Graph:
         return self._name_stack
 
     @contextlib.contextmanager
-    def name_scope(self, name):
+    def name_scope(self, name: str | None) -> Iterator[str]:
         """Opens scope `name` (made unique); `name/` re-enters exactly; None or '' goes to the
         root."""
         old = self._name_stack
@@ -162,7 +165,7 @@ class Graph:
         return self.unique_name(name)
 
     # -- control dependencies ----------------------------------------------------------------
-    def control_dependencies(self, control_inputs):
+    def control_dependencies(self, control_inputs: Any) -> AbstractContextManager[None]:
         """Ops created inside the block run after `control_inputs` (None clears the inherited
         set)."""
         return self._control_deps.scope(control_inputs)
@@ -225,23 +228,24 @@ class Graph:
             self._ops[index]._id = index
 
     # -- looking things up -------------------------------------------------------------------------
-    def get_operations(self):
+    def get_operations(self) -> list[Operation]:
         return list(self._ops)
 
     def get_operation_by_name(self, name: str) -> Operation:
         if not isinstance(name, str):
             raise TypeError(f"Operation names are strings (or similar), not {type(name).__name__}.")
-        return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
+        return cast(Operation, self.as_graph_element(name, allow_tensor=False))
 
     def get_tensor_by_name(self, name: str) -> Tensor:
         if not isinstance(name, str):
             raise TypeError(f"Tensor names are strings (or similar), not {type(name).__name__}.")
-        return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
+        return cast(Tensor, self.as_graph_element(name, allow_operation=False))
 
     def _get_operation_or_none(self, name: str):
         return self._ops_by_name.get(name)
 
-    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+    def as_graph_element(self, obj: Any, allow_tensor: bool = True,
+                         allow_operation: bool = True) -> Tensor | Operation:
         """Resolves a Tensor, Operation, Variable or name to an element of this graph (TF's
         rules)."""
         return lookup.as_graph_element(self, obj, allow_tensor, allow_operation)
@@ -255,10 +259,10 @@ class Graph:
         for name in names:
             self.add_to_collection(name, value)
 
-    def get_collection_ref(self, name):
+    def get_collection_ref(self, name: str) -> list:
         return self._collections.setdefault(name, [])
 
-    def get_collection(self, name, scope=None):
+    def get_collection(self, name: str, scope: str | None = None) -> list:
         items = self._collections.get(name, [])
         if scope is None:
             return list(items)
@@ -266,7 +270,7 @@ class Graph:
         return [item for item in items
                 if hasattr(item, "name") and pattern.match(item.name)]
 
-    def get_all_collection_keys(self):
+    def get_all_collection_keys(self) -> list[str]:
         return [name for name, items in self._collections.items() if items]
 
     def clear_collection(self, name) -> None:
@@ -288,16 +292,16 @@ class Graph:
 
     # -- compatibility no-ops ----------------------------------------------------------------------
     @contextlib.contextmanager
-    def device(self, device_name_or_function):
+    def device(self, device_name_or_function: Any) -> Iterator[None]:
         """Accepted for TF code; everything runs on numpy on the CPU."""
         yield
 
     @contextlib.contextmanager
-    def colocate_with(self, op, ignore_existing=False):
+    def colocate_with(self, op: Any, ignore_existing: bool = False) -> Iterator[None]:
         yield
 
     @contextlib.contextmanager
-    def gradient_override_map(self, op_type_map):
+    def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:
         """Ops created inside use the named registered gradient instead of their own."""
         saved = dict(self._gradient_overrides)
         self._gradient_overrides.update(op_type_map)
@@ -306,11 +310,11 @@ class Graph:
         finally:
             self._gradient_overrides = saved
 
-    def as_graph_def(self, from_version=None, add_shapes=False):
+    def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> GraphDef:
         return GraphDef(self._ops)
 
     @property
-    def graph_def_versions(self):
+    def graph_def_versions(self) -> None:
         return None
 
 

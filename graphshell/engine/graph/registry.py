@@ -44,7 +44,7 @@ class OpDef:
     inline: Callable[[object, list[str]], str | None] | None = None
 
 
-_REGISTRY = {}
+_REGISTRY: dict[str, OpDef] = {}
 
 
 def define(op_type: str, infer, kernel=None, make_kernel=None, grad=None, stateful=False,

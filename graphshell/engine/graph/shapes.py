@@ -239,7 +239,7 @@ class TensorShape:
         equal = self.__eq__(other)
         return equal if equal is NotImplemented else not equal
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like TF's TensorShape
 
     # -- display ----------------------------------------------------------------------------
     def __str__(self) -> str:
@@ -319,6 +319,6 @@ def num_elements(dims: RawShape):
     if not is_fully_defined(dims):
         return None
     count = 1
-    for d in dims:
-        count *= d
+    for d in dims or ():
+        count *= d or 0  # every d is known here
     return count

@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
 
 from ..graph import errors, stacks
 from ..graph.context import current_context
@@ -38,7 +41,7 @@ class BaseSession:
         return self._graph
 
     @property
-    def graph_def(self):
+    def graph_def(self) -> Any:
         return self._graph.as_graph_def()
 
     @property
@@ -58,7 +61,7 @@ class BaseSession:
     def name(self) -> str:
         return f"{type(self).__name__}#{self.id}"
 
-    def list_devices(self):
+    def list_devices(self) -> list:
         return [protos.CPU_DEVICE]
 
     def __repr__(self) -> str:
@@ -74,12 +77,13 @@ class BaseSession:
         self._closed = True
         self._plans.clear()
 
-    def as_default(self):
+    def as_default(self) -> AbstractContextManager:
         """A context manager that makes this the default session; it does not close it."""
         return stacks.default_session_stack.get_controller(self)
 
     # -- running ----------------------------------------------------------------------------
-    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+    def run(self, fetches: Any, feed_dict: dict | None = None, options: Any = None,
+            run_metadata: Any = None) -> Any:
         """Runs one step computing every fetch (any nesting of lists, tuples, dicts, names)."""
         return self._run(fetches, feed_dict, options, run_metadata, origin="run")
 
@@ -141,7 +145,8 @@ class BaseSession:
             listener(step)
         steps.publish(step)
 
-    def make_callable(self, fetches, feed_list=None, accept_options=False):
+    def make_callable(self, fetches: Any, feed_list: Any = None,
+                      accept_options: bool = False) -> Callable[..., Any]:
         """A function running `fetches`; its positional arguments feed `feed_list`."""
         if feed_list is not None and not isinstance(feed_list, (list, tuple)):
             raise TypeError("Argument `feed_list` must be a list or tuple. "
@@ -156,13 +161,13 @@ class BaseSession:
             return self._run(fetches, feed_dict, options, run_metadata, origin="callable")
         return run_callable
 
-    def partial_run_setup(self, fetches, feeds=None):
+    def partial_run_setup(self, fetches: Any, feeds: Any = None) -> Any:
         from .partial_run import PartialRun
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         return PartialRun(self, fetches, feeds or [])
 
-    def partial_run(self, handle, fetches, feed_dict=None):
+    def partial_run(self, handle: Any, fetches: Any, feed_dict: dict | None = None) -> Any:
         if not hasattr(handle, "run"):
             raise errors.InvalidArgumentError(
                 None, None, "Must run 'setup' before performing partial runs!")

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..graph.context import current_context
+from ..graph.operation import Operation
+from ..graph.tensor import Tensor
 
 _listeners_lock = threading.Lock()  # guards changes to any context's listener list
 
@@ -60,8 +62,10 @@ class Step:
     costs almost nothing; names, durations and pruned ops are computed when asked for.
     """
 
-    def __init__(self, number, session_step, session, origin, fetches, feed_dict, plan,
-                 timestamps, fed_tensors, fed_fetches=(), error=None, values=None, counts=None):
+    def __init__(self, number: int, session_step: int, session: Any, origin: str, fetches: Any,
+                 feed_dict: Any, plan: Any, timestamps: list[int] | Span,
+                 fed_tensors: Any, fed_fetches: Any = (), error: BaseException | None = None,
+                 values: list | None = None, counts: list[int] | None = None) -> None:
         self.number = number
         self.session_step = session_step
         self.session = session
@@ -81,22 +85,22 @@ class Step:
 
     # -- what ran ---------------------------------------------------------------------------
     @property
-    def executed_ops(self):
+    def executed_ops(self) -> list[Operation]:
         """The ops that ran, in execution order."""
         if self.plan is None:
             return []
         return [self.plan.ops[i] for i in self._executed_positions()]
 
-    def _executed_positions(self):
+    def _executed_positions(self) -> list[int]:
         inline = self.plan.inlined
-        if self.timestamps.__class__ is Span:
+        if isinstance(self.timestamps, Span):
             ran = self.timestamps.ran
             return [i for i in range(len(self.plan.ops)) if inline[i] or i < ran]
-        ran = self.counts or self.timestamps
-        return [i for i in range(len(self.plan.ops)) if inline[i] or ran[i + 1]]
+        runs = self.counts or self.timestamps
+        return [i for i in range(len(self.plan.ops)) if inline[i] or runs[i + 1]]
 
     @property
-    def loop_iterations(self):
+    def loop_iterations(self) -> list[tuple[str, int]]:
         """(loop name, iterations) for each while loop that ran in this step; a nested loop's
         iterations are summed over its outer loop's."""
         if self.counts is None:
@@ -106,7 +110,7 @@ class Step:
                 if op.type == "LoopCond" and self.counts[i + 1] > 0]
 
     @property
-    def repeated_ops(self):
+    def repeated_ops(self) -> list[tuple[Operation, int]]:
         """(op, times) for each op a while loop ran more than once in this step."""
         if self.counts is None:
             return []
@@ -114,11 +118,11 @@ class Step:
                 if self.counts[i + 1] > 1]
 
     @property
-    def executed_names(self):
+    def executed_names(self) -> list[str]:
         return [op.name for op in self.executed_ops]
 
     @property
-    def fed_ops(self):
+    def fed_ops(self) -> list[Operation]:
         """Ops whose outputs were fed (their kernels did not run for those outputs)."""
         seen, ops = set(), []
         for tensor in self.fed_tensors:
@@ -128,17 +132,17 @@ class Step:
         return ops
 
     @property
-    def fetched_tensors(self):
+    def fetched_tensors(self) -> list[Tensor]:
         """The tensors this step was asked for (computed or fed)."""
         computed = [] if self.plan is None else list(self.plan.fetches)
         return computed + [t for t in self.fed_fetches if t not in computed]
 
     @property
-    def target_ops(self):
+    def target_ops(self) -> list[Operation]:
         return [] if self.plan is None else list(self.plan.targets)
 
     @property
-    def pruned_ops(self):
+    def pruned_ops(self) -> list[Operation]:
         """Ops of the graph (as it was at this step) that neither ran nor were fed."""
         executed = set(self.executed_ops)
         fed = set(self.fed_ops)
@@ -146,9 +150,9 @@ class Step:
         return [op for op in ops if op not in executed and op not in fed]
 
     @property
-    def op_times_ns(self):
+    def op_times_ns(self) -> list[tuple[Operation, int]]:
         """(op, nanoseconds) for each executed op; inlined constants take no time."""
-        if self.timestamps.__class__ is Span:  # compiled: no per-op times were taken
+        if isinstance(self.timestamps, Span):  # compiled: no per-op times were taken
             return [(op, 0) for op in self.executed_ops]
         result = []
         previous = self.timestamps[0]
@@ -164,16 +168,16 @@ class Step:
 
     @property
     def duration_ns(self) -> int:
-        if self.timestamps.__class__ is Span:
+        if isinstance(self.timestamps, Span):
             return self.timestamps.end_ns - self.timestamps.start_ns
         stamps = [s for s in self.timestamps if s]
         return stamps[-1] - stamps[0] if stamps else 0
 
     @property
-    def failed_op(self):
+    def failed_op(self) -> Operation | None:
         return getattr(self.error, "op", None) if self.error is not None else None
 
-    def value_of(self, tensor):
+    def value_of(self, tensor: Tensor) -> Any:
         """The value `tensor` had in this step, if values were kept and it was computed or fed."""
         if self.values is None or self.plan is None:
             return None
