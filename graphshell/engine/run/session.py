@@ -16,6 +16,7 @@ from . import protos, steps
 from .executor import Plan, StepFailure, execute
 from .feeds import as_graph_strings, resolve_feeds
 from .fetches import FetchHandler
+from .partial_run import PartialRun
 from .runtime import Runtime
 
 
@@ -162,7 +163,6 @@ class BaseSession:
         return run_callable
 
     def partial_run_setup(self, fetches: Any, feeds: Any = None) -> Any:
-        from .partial_run import PartialRun
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         return PartialRun(self, fetches, feeds or [])
