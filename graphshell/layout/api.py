@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import networkx as nx
 
-from .canvas import ASCII_LEGEND, LEGEND, Canvas
+from .canvas import Canvas, Look, legend_runs
 from .folding import Block, fold, scope_ids
 from .geometry import Geometry, place
 from .layering import assign_layers, break_cycles, build_layers, order_layers, split_long_edges
@@ -30,29 +31,47 @@ class Layout:
     def canvas(self, ascii_only: bool = False) -> Canvas:
         return Canvas(self.geometry, ascii_only)
 
+    def block_looks(self, op_states: dict[str, str]) -> dict[str, Look]:
+        """How each box is drawn for a step, from its ops' states (see `look_of`)."""
+        return {block_id: look_of(block, op_states) for block_id, block in self.blocks.items()}
+
     def block_states(self, op_states: dict[str, str]) -> dict[str, str]:
-        """A block's state from its ops': fetched, else executed if any ran, else fed if any
-        were fed, else pruned if all were pruned."""
-        found: dict[str, set] = {}
-        for name, state in op_states.items():
-            block = self.owner.get(name)
-            if block is not None:
-                found.setdefault(block, set()).add(state)
-        states = {}
-        for block, seen in found.items():
-            for state in ("selected", "fetched", "executed", "fed", "untaken"):
-                if state in seen:
-                    states[block] = state
-                    break
-            else:
-                states[block] = "pruned" if seen == {"pruned"} else ""
-        return states
+        """One word per box for a step: executed, fetched, partial, fed, untaken, pruned."""
+        return {block: look.name for block, look in self.block_looks(op_states).items()
+                if look.name}
 
     def counts(self, op_states: dict[str, str], block_id: str):
         """(ops that ran, ops) of a block, for summaries of folded groups."""
         members = self.blocks[block_id].members
-        ran = sum(1 for m in members if op_states.get(m) in ("executed", "fetched"))
+        ran = sum(1 for m in members if op_states.get(m) in RAN)
         return ran, len(members)
+
+
+RAN = ("executed", "fetched")
+
+
+def look_of(block: Block, op_states: dict[str, str]) -> Look:
+    """A box's look from its ops' states. A single op shows its own state. A folded box is
+    executed only when every op in it ran, partial (with its tally) when some did; when none
+    ran it is untaken if any op lay in a branch not taken, else fed if any was fed, else
+    pruned if all were pruned. A branch not taken never looks executed."""
+    seen = [op_states[name] for name in block.members if name in op_states]
+    if not seen:
+        return Look()
+    fetched = "fetched" in seen
+    ran = sum(1 for state in seen if state in RAN)
+    total = len(block.members) if block.expandable else 0
+    if ran == len(block.members):
+        state = "executed"
+    elif ran:
+        state = "partial"
+    elif "untaken" in seen:
+        state = "untaken"
+    elif "fed" in seen:
+        state = "fed"
+    else:
+        state = "pruned" if all(s == "pruned" for s in seen) else ""
+    return Look(state, fetched, ran, total)
 
 
 def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB",
@@ -88,7 +107,8 @@ def default_expansion(graph: nx.DiGraph, scope=None) -> frozenset:
 
 def draw_for_terminal(ops, op_states=None, expanded_scope=None, width=100,
                       ascii_only=False) -> list[list[tuple]]:
-    """The picture as lines of (style, text) runs, cut to `width`, with a legend and notes."""
+    """The picture as lines of (style, text) runs, cut to `width`, with a legend (wrapped to
+    `width`) and notes."""
     op_states = op_states or {}
     graph = graph_from_ops(ops)
     picture = layout(graph, default_expansion(graph, expanded_scope))
@@ -96,9 +116,9 @@ def draw_for_terminal(ops, op_states=None, expanded_scope=None, width=100,
         return [[("warning", f"{len(picture.blocks)} boxes are too many to draw here; give a "
                              "scope (:graph SCOPE) or open the explorer (:tui)")]]
     canvas = picture.canvas(ascii_only)
-    states = picture.block_states(op_states)
-    lines = [_cut(canvas.row(y, states), width) for y in range(canvas.height)]
-    lines.append([("dim", ASCII_LEGEND if ascii_only else LEGEND)])
+    looks = picture.block_looks(op_states)
+    lines = [_cut(canvas.row(y, looks), width) for y in range(canvas.height)]
+    lines.extend(legend_runs(width, ascii_only))
     lines.extend(_notes(picture, op_states, width))
     return lines
 
@@ -117,7 +137,8 @@ def _notes(picture: Layout, op_states, width):
                           for a, b in picture.detached[:6])
         more = f" +{len(picture.detached) - 6} more" if len(picture.detached) > 6 else ""
         notes.append([("dim", f"not drawn (long or wide-spread edges): {shown}{more}")])
-    return notes
+    return [[("dim", line)] for note in notes
+            for line in textwrap.wrap(note[0][1], width, subsequent_indent="  ")]
 
 
 def _cut(runs, width):

@@ -7,6 +7,8 @@ border, along a horizontal track of their own, and down into a port on the targe
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from dataclasses import dataclass, field
 
 BOX_HEIGHT = 4
@@ -24,6 +26,7 @@ class Box:
     lines: list[str]
     kind: str
     layer: int
+    folded: int = 0        # ops folded into the box (0 for a single op)
 
 
 @dataclass
@@ -64,10 +67,17 @@ def shorten(text: str, limit: int = MAX_LABEL) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "~"
 
 
-def box_size(label: str, detail: str, compact: bool = False):
-    """(width, text lines) of a box: name and type, or only a shorter name when compact."""
+def box_size(label: str, detail: str, compact: bool = False, folded: int = 0):
+    """(width, text lines) of a box: name and type, or only a shorter name when compact.
+    A folded box of `folded` ops is wide enough for its tally in any step ("12/12 ran", or
+    "name 12/12" when compact) and every box for the fetched star, so marking a step never
+    needs a new layout."""
     lines = [shorten(label, COMPACT_LABEL)] if compact else [shorten(label), shorten(detail)]
-    return max(len(line) for line in lines) + 4, lines
+    widest = max(len(line) for line in lines)
+    if folded:
+        tally = len(f"{folded}/{folded}")
+        widest = max(widest, len(lines[0]) + 1 + tally if compact else tally + len(" ran"))
+    return widest + 4, lines
 
 
 def place(layers, blocks, chains, reversed_edges, edge_kinds, compact=False) -> Geometry:
@@ -79,7 +89,8 @@ def place(layers, blocks, chains, reversed_edges, edge_kinds, compact=False) -> 
                 sizes[node] = (1, None)
             else:
                 block = blocks[node]
-                sizes[node] = box_size(block.label, block.detail, compact)
+                folded = len(block.members) if block.expandable else 0
+                sizes[node] = box_size(block.label, block.detail, compact, folded)
     x_of = _pack(layers, sizes, chains)
     ports = _ports(chains, x_of, sizes)
     segments = _segments(layers, chains, ports, reversed_edges, edge_kinds)
@@ -152,21 +163,123 @@ def _segments(layers, chains, ports, reversed_edges, edge_kinds):
 
 
 def _assign_tracks(channel: list[Segment]) -> None:
-    """First-fit interval colouring: horizontal runs in one channel never overlap."""
-    track_ends: list[int] = []
-    for segment in sorted(channel, key=lambda s: (min(s.start, s.end), max(s.start, s.end))):
+    """Tracks for the horizontal runs of one channel: runs on one track never overlap, and a
+    segment coming down into the column another one leaves from turns below it, so the two
+    never share a stretch of line (which would read as one edge forking)."""
+    bends = []
+    for segment in channel:
         if segment.start == segment.end:
             segment.track = -1
-            continue
-        left, right = min(segment.start, segment.end), max(segment.start, segment.end)
-        for track, end in enumerate(track_ends):
-            if end < left - 1:
-                track_ends[track] = right
-                segment.track = track
-                break
         else:
-            segment.track = len(track_ends)
-            track_ends.append(right)
+            bends.append(segment)
+    leaving = {segment.start: segment for segment in bends}
+    above = {id(s): leaving[s.end] for s in bends if leaving.get(s.end, s) is not s}
+    if not above:
+        _first_fit(bends)
+    else:
+        _first_fit_below(bends, above)
+
+
+def _span(segment: Segment) -> tuple[int, int]:
+    return min(segment.start, segment.end), max(segment.start, segment.end)
+
+
+def _first_fit(bends: list[Segment]) -> None:
+    """Left-edge interval colouring: the fewest tracks. Each run takes the lowest-numbered free
+    track; busy tracks wait in a heap by where they end, so n runs cost n log n (a fan-in of
+    thousands of edges into one box puts thousands of runs in one channel)."""
+    busy: list[tuple[int, int]] = []  # (rightmost column used, track)
+    free: list[int] = []  # tracks whose runs all end left of the next run
+    tracks = 0
+    for segment in sorted(bends, key=_span):
+        left, right = _span(segment)
+        while busy and busy[0][0] < left - 1:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            segment.track = heapq.heappop(free)
+        else:
+            segment.track, tracks = tracks, tracks + 1
+        heapq.heappush(busy, (right, segment.track))
+
+
+def _first_fit_below(bends: list[Segment], above: dict) -> None:
+    """First fit where each segment's track must be below the one of the segment leaving the
+    column it comes down into (`above`); constraints in a cycle are dropped. The unconstrained
+    runs (nearly all of them) are coloured left to right in n log n; each constrained one then
+    takes the first track at or below its bound where it fits (bisection per track), or a new
+    one when the first few tried are all busy."""
+    depth = _depths(bends, above)
+    free_runs = [s for s in bends if not depth[id(s)]]
+    _first_fit(free_runs)
+    tracks = _TrackRuns(free_runs)
+    for segment in sorted((s for s in bends if depth[id(s)]),
+                          key=lambda s: (depth[id(s)], _span(s))):
+        track = above[id(segment)].track + 1
+        left, right = _span(segment)
+        tries = 0
+        while not tracks.fits(track, left, right):
+            track, tries = track + 1, tries + 1
+            if tries == _MOST_TRACKS_TRIED:  # a dense fan-in: every track is busy here
+                track = tracks.count()  # a new track at the bottom always fits
+                break
+        tracks.add(track, left, right)
+        segment.track = track
+
+
+# Trying every track for every constrained run is quadratic in a wide fan-in (thousands of
+# runs crossing one column); small graphs never need more tries than this.
+_MOST_TRACKS_TRIED = 16
+
+
+class _TrackRuns:
+    """The runs on each track of a channel, sorted; runs on one track never touch."""
+
+    def __init__(self, placed: list[Segment]):
+        self.starts: list[list[int]] = []
+        self.ends: list[list[int]] = []
+        for segment in sorted(placed, key=_span):
+            self.add(segment.track, *_span(segment))
+
+    def count(self) -> int:
+        return len(self.starts)
+
+    def fits(self, track: int, left: int, right: int) -> bool:
+        if track >= len(self.starts):
+            return True
+        starts, ends = self.starts[track], self.ends[track]
+        k = bisect.bisect_right(starts, right + 1)  # the runs starting at most one past it
+        return k == 0 or ends[k - 1] + 1 < left  # the nearest of them ends before it
+
+    def add(self, track: int, left: int, right: int) -> None:
+        while track >= len(self.starts):
+            self.starts.append([])
+            self.ends.append([])
+        k = bisect.bisect_right(self.starts[track], left)
+        self.starts[track].insert(k, left)
+        self.ends[track].insert(k, right)
+
+
+def _depths(bends: list[Segment], above: dict) -> dict[int, int]:
+    """For each segment, how many segments must lie above it (0 when its chain of them runs
+    into a cycle); each chain is walked once."""
+    depth: dict[int, int] = {}
+    cyclic = -1
+    for segment in bends:
+        path, on_path, current = [], set(), segment
+        while current is not None and id(current) not in depth and id(current) not in on_path:
+            path.append(current)
+            on_path.add(id(current))
+            current = above.get(id(current))
+        if current is None:
+            below = -1  # the chain ends: the last segment on it has depth 0
+        elif id(current) in on_path:
+            below = cyclic
+        else:
+            below = depth[id(current)]
+        for member in reversed(path):
+            below = cyclic if below == cyclic and current is not None else below + 1
+            depth[id(member)] = below
+    return {key: max(value, 0) for key, value in depth.items()}
 
 
 def _assemble(layers, blocks, sizes, x_of, segments, box_height) -> Geometry:
@@ -181,7 +294,9 @@ def _assemble(layers, blocks, sizes, x_of, segments, box_height) -> Geometry:
             if lines is None:
                 row_lanes.append((x_of[node], (node[1], node[2])))
             else:
-                box = Box(node, x_of[node], width, lines, blocks[node].kind, i)
+                block = blocks[node]
+                folded = len(block.members) if block.expandable else 0
+                box = Box(node, x_of[node], width, lines, block.kind, i, folded)
                 row_boxes.append(box)
                 box_of[node] = box
         boxes.append(row_boxes)

@@ -46,13 +46,18 @@ class Styled:
         return isinstance(other, Styled) and self.fragments == other.fragments
 
 
-# ANSI SGR codes for each semantic style, used by faces that print to a terminal.
+# ANSI SGR codes for each semantic style, used by faces that print to a terminal. The graph's
+# states keep clear of error red (31) and warning yellow (33): green ran, cyan partly ran,
+# violet fed, italic steel blue not taken, dim pruned; a fetched op is a bold green one with a
+# star. Violet and steel blue are 256-colour mid tones (readable on dark and light
+# backgrounds), since many terminal palettes draw plain magenta (35) as a red.
 ANSI = {
     "step": "1;36", "step.session": "36", "step.count": "1", "op": "", "op.executed": "32",
-    "op.fed": "35", "op.pruned": "2", "op.fetched": "1;32", "error": "1;31", "error.where": "31",
-    "note": "2;3", "value": "", "heading": "1", "dim": "2", "warning": "33", "prompt": "1;34",
-    "table.header": "1;4", "graph.executed": "1;32", "graph.fed": "1;35", "graph.pruned": "2",
-    "graph.untaken": "33", "graph.fetched": "1;33", "graph.edge": "2", "graph.selected": "7",
+    "op.fed": "38;5;98", "op.pruned": "2", "op.fetched": "1;32", "error": "1;31",
+    "error.where": "31", "note": "2;3", "value": "", "heading": "1", "dim": "2", "warning": "33",
+    "prompt": "1;34", "table.header": "1;4", "graph.executed": "1;32", "graph.fetched": "1;32",
+    "graph.partial": "1;36", "graph.fed": "1;38;5;98", "graph.untaken": "3;38;5;67",
+    "graph.pruned": "2", "graph.edge": "2", "graph.pointer": "1",
 }
 
 

@@ -5,7 +5,7 @@ import time
 import networkx as nx
 import pytest
 
-from graphshell.layout import Canvas, fold, graph_from_ops, layout
+from graphshell.layout import Canvas, default_expansion, fold, graph_from_ops, layout
 from graphshell.layout.layering import _inversions, count_crossings, order_layers
 
 
@@ -210,3 +210,38 @@ def test_tiny_graphs(ops):
     graph = op_graph([("x", "y")]) if ops else nx.DiGraph()
     picture = layout(graph)
     assert picture.canvas().height >= 0
+
+
+def _shared_vertical_cells(picture):
+    """(channel, column, row) cells that two different edges both run down through."""
+    shared, geometry = [], picture.geometry
+    for index, channel in enumerate(geometry.segments):
+        if not channel:
+            continue
+        last = geometry.bands[2 * index + 1].height - 1
+        owner = {}
+        for segment in channel:
+            if segment.track < 0:
+                cells = [(segment.start, row) for row in range(last + 1)]
+            else:
+                turn = segment.track + 1
+                cells = [(segment.start, row) for row in range(turn)]
+                cells += [(segment.end, row) for row in range(turn + 1, last + 1)]
+            for cell in cells:
+                if owner.setdefault(cell, segment.edge) != segment.edge:
+                    shared.append((index, *cell))
+    return shared
+
+
+def test_an_edge_never_runs_down_the_line_of_another():
+    """x feeds three ops: the edge turning into the column another leaves from turns below
+    it, instead of sharing its line (which reads as one edge forking)."""
+    from graphshell import tf
+    x = tf.placeholder(tf.float32, [], name="x")
+    tf.cond(x > 10.0, lambda: tf.sqrt(x, name="root"), lambda: tf.square(x, name="square"),
+            name="pick")
+    graph = graph_from_ops(tf.get_default_graph().get_operations())
+    for compact in (False, True):
+        picture = layout(graph, expanded=default_expansion(graph), compact=compact)
+        assert _shared_vertical_cells(picture) == []
+    assert _shared_vertical_cells(layout(seed_like_graph(20), expanded={"gradients"})) == []

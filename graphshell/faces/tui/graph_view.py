@@ -1,11 +1,19 @@
 """The graph canvas: one ScrollView drawing the laid-out graph with textual's line API.
 
-Layout runs in a worker thread and is reused until the graph or the set of expanded blocks
-changes; choosing a step only changes the state map, and the visible rows are restyled from
-an LRU cache of strips keyed by (row, state version).
+Layout runs in a worker thread and is reused until the graph, the set of expanded blocks or
+compact mode changes; choosing a step only changes the looks of the boxes.
+
+Everything a row shows is a function of one immutable `Scene` (the layout, the boxes' looks,
+the selection, the theme's styles). Any change makes a new Scene, and the strip cache is keyed
+by (scene, row), so a strip of an old layout, step or theme can never be drawn again: nothing
+has to be invalidated box by box (which is how a new layout used to keep old rows). Layout
+requests are numbered, and a layout that finishes after a newer one was asked for is dropped,
+so a slow old layout never replaces a new one.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,12 +26,37 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...layout import default_expansion, graph_from_ops, layout
-from .rich_text import rich_style
+from ...layout import LEGEND_ENTRIES, Canvas, Layout, default_expansion, graph_from_ops
+from ...layout import layout as lay_out
+from ...layout.canvas import SELECTED
+
+# Canvas style names -> component classes (colours per theme live in graphshell.tcss).
+COMPONENTS = {"graph.executed": "graph--executed", "graph.fetched": "graph--fetched",
+              "graph.partial": "graph--partial", "graph.fed": "graph--fed",
+              "graph.untaken": "graph--untaken", "graph.pruned": "graph--pruned",
+              "graph.edge": "graph--edge", "graph.pointer": "graph--pointer"}
+LEGEND_WORDS = {"executed": "executed", "fed": "fed", "partial": "partly ran",
+                "untaken": "not taken", "pruned": "pruned", "fetched": "fetched",
+                "data": "data", "control": "control"}
+LEGEND_SEPARATOR = "  "
+
+
+@dataclass(frozen=True, eq=False)
+class Scene:
+    """What the rows show: compared by identity, so each change is a new cache key."""
+
+    picture: Layout
+    canvas: Canvas
+    looks: dict
+    selected: str | None
+    styles: int
 
 
 class GraphView(ScrollView, can_focus=True):
-    """The default graph, laid out; arrows move between boxes, Enter folds or unfolds."""
+    """The default graph, laid out; arrows move between boxes, Enter folds or unfolds.
+    The last line(s) of the view are a legend of the states and marks on screen."""
+
+    COMPONENT_CLASSES = set(COMPONENTS.values()) | {"graph--selected", "graph--legend"}
 
     BINDINGS = [
         Binding("enter", "toggle_block", "Expand/fold"),
@@ -52,107 +85,182 @@ class GraphView(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.picture = None
-        self._canvas = None
-        self._states = {}
-        self._state_version = 0
-        self._expanded = None
+        self.picture: Layout | None = None
+        self.scene: Scene | None = None
+        self._op_states: dict = {}
+        self._states: dict = {}          # block id -> one word (executed, fetched, pruned...)
+        self._expanded = None            # None: the default expansion of whatever is shown
         self._shown_graph = None  # the Graph itself: another shell's graph may be Graph#1 too
         self._shown_version = None
         self._ops = []
+        self._requests = 0               # layouts asked for; only the newest is installed
+        self._style_version = 0
+        self._style_cache: dict = {}
         self._strips = LRUCache(2048)
+        self._legend_cache: tuple | None = None
         self.layouts_computed = 0
 
     # -- feeding it --------------------------------------------------------------------------
     def show_graph(self, graph) -> None:
         """Lays the graph out again if it changed since the last layout (off the UI thread)."""
-        if graph is self._shown_graph and graph.version == self._shown_version \
-                and self.picture is not None:
+        if graph is self._shown_graph and graph.version == self._shown_version:
             return
+        if graph is not self._shown_graph:
+            self._expanded = None
         self._shown_graph, self._shown_version = graph, graph.version
         self._ops = graph.get_operations()
-        if self._expanded is None or not self._ops:
-            self._expanded = None
         self._relayout()
 
     def show_states(self, op_states: dict) -> None:
-        """Restyles boxes for a step: no new layout, only the visible rows repaint."""
+        """Restyles boxes for a step: no new layout, the visible rows are drawn again."""
         self._op_states = op_states
-        self._apply_states()
+        self._restyle()
 
-    def _apply_states(self) -> None:
-        if self.picture is None:
-            return
-        states = self.picture.block_states(getattr(self, "_op_states", {}))
-        if self.selected is not None:
-            states[self.selected] = "selected"
-        changed = {b for b in set(states) | set(self._states)
-                   if states.get(b) != self._states.get(b)}
-        self._states = states
-        self._state_version += 1
-        self._repaint(changed)
+    def _restyle(self) -> None:
+        if self.picture is not None:
+            self._set_scene(looks=self._looks(self.picture))
 
-    def _repaint(self, blocks) -> None:
-        """Repaints only the rows of boxes whose state changed (all rows for many changes)."""
-        geometry = self.picture.geometry
-        boxes = [geometry.box_of[b] for b in blocks if b in geometry.box_of]
-        if len(boxes) > 40 or len(boxes) < len(blocks):
-            self._strips.clear()
-            self.refresh()
-            return
-        scroll_x, scroll_y = self.scroll_offset
-        for box in boxes:
-            band = geometry.bands[2 * box.layer]
-            for row in range(band.y, band.y + band.height):
-                self._strips.discard(row)
-            self.refresh(Region(box.x - scroll_x, band.y - scroll_y, box.width, band.height))
+    def _looks(self, picture: Layout) -> dict:
+        """The boxes' looks for the step shown (and `_states`, one word per box)."""
+        looks = picture.block_looks(self._op_states)
+        self._states = {block: look.name for block, look in looks.items() if look.name}
+        return looks
+
+    def _set_scene(self, **changes) -> None:
+        """A new Scene from the current one with `changes`; the whole view repaints. Strips of
+        older scenes can never be drawn again, so they are let go (with the layouts they hold)."""
+        self.scene = replace(self.scene, **changes) if self.scene else Scene(**changes)
+        self._strips.clear()
+        self._update_virtual_size()
+        self.refresh()
+
+    def _relayout(self) -> None:
+        self._requests += 1
+        self._lay_out(self._ops, self._expanded, self.compact, self._requests)
 
     @work(thread=True, exclusive=True, group="layout")
-    def _relayout(self) -> None:
-        ops = self._ops
+    def _lay_out(self, ops, expanded, compact, request) -> None:
         graph = graph_from_ops(ops)
-        expanded = self._expanded if self._expanded is not None else default_expansion(graph)
-        picture = layout(graph, expanded, compact=self.compact)
-        self.app.call_from_thread(self._install, picture, expanded)
+        if expanded is None:
+            expanded = default_expansion(graph)
+        picture = lay_out(graph, expanded, compact=compact)
+        self.app.call_from_thread(self._install, picture, request)
 
-    def _install(self, picture, expanded) -> None:
+    def _install(self, picture: Layout, request: int) -> None:
+        if request != self._requests:
+            return  # a newer layout was asked for while this one ran
+        previous = self.picture
         self.picture = picture
-        self._expanded = expanded
-        self._canvas = picture.canvas()
         self.layouts_computed += 1
-        self.virtual_size = Size(self._canvas.width + 1, self._canvas.height)
-        if self.selected not in picture.blocks:
-            self.selected = None
-        self._apply_states()
+        selected = self._carried_selection(previous, picture)
+        if selected is not None and selected != self.selected:
+            self.post_message(self.BlockSelected(selected, picture.blocks[selected].members))
+        self.selected = selected
+        self._set_scene(picture=picture, canvas=picture.canvas(), looks=self._looks(picture),
+                        selected=self.selected, styles=self._style_version)
+
+    def _carried_selection(self, previous, picture):
+        """The selected box in a new layout: the same block, or the one its first op went
+        into (unfolding a scope selects its first member)."""
+        if self.selected is None or self.selected in picture.blocks:
+            return self.selected
+        old = previous.blocks.get(self.selected) if previous is not None else None
+        return picture.owner.get(old.members[0]) if old and old.members else None
 
     # -- drawing -----------------------------------------------------------------------------------
+    @property
+    def legend_height(self) -> int:
+        """Rows at the bottom of the view that hold the legend."""
+        return len(self._legend_entries())
+
+    def on_resize(self, event) -> None:
+        self._update_virtual_size()
+
+    def _update_virtual_size(self) -> None:
+        if self.scene is not None:
+            canvas = self.scene.canvas
+            self.virtual_size = Size(canvas.width + 1, canvas.height + self.legend_height)
+
     def notify_style_update(self) -> None:
-        """A theme change restyles every row, so cached strips are dropped."""
+        """A theme change restyles every row: a new Scene, with the new styles. (Textual
+        updates component styles after this call, so no style may be read here.)"""
         super().notify_style_update()
-        self._strips.clear()
+        self._style_version += 1
+        self._style_cache = {}
+        if self.scene is not None:
+            self._set_scene(styles=self._style_version)
 
     def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if self.scene is None or not 0 <= y < self.size.height:
+            return Strip.blank(width, self.rich_style)
+        legend = self._legend_entries()
+        graph_rows = self.size.height - len(legend)
+        if y >= graph_rows:
+            key = (self.scene, "legend", y - graph_rows, width, self.size.height)
+            strip = self._strips.get(key)
+            if strip is None:
+                strip = Strip(self._legend_segments(legend[y - graph_rows]))
+                strip = self._strips[key] = strip.extend_cell_length(width, self.rich_style)
+            return strip
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
-        width = self.size.width
-        if self._canvas is None or row >= self._canvas.height:
+        if row >= self.scene.canvas.height:
             return Strip.blank(width, self.rich_style)
-        strip = self._strips.get(row)
+        key = (self.scene, row)
+        strip = self._strips.get(key)
         if strip is None:
-            strip = self._strips[row] = self._strip(row)
+            strip = self._strips[key] = self._strip(self.scene, row)
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
-    def _strip(self, row: int) -> Strip:
-        boxes = self._canvas.boxes_at(row)
+    def _style(self, name: str) -> Style:
+        """The rich style of a canvas style name, from the theme's component classes."""
+        style = self._style_cache.get(name)
+        if style is None:
+            base, selected = (name[:-len(SELECTED)], True) if name.endswith(SELECTED) \
+                else (name, False)
+            style = self.rich_style
+            if base in COMPONENTS:
+                style += self.get_component_rich_style(COMPONENTS[base], partial=True)
+            if selected:
+                style += self.get_component_rich_style("graph--selected", partial=True)
+            self._style_cache[name] = style
+        return style
+
+    def _strip(self, scene: Scene, row: int) -> Strip:
+        boxes = scene.canvas.boxes_at(row)
         segments, x = [], 0
-        base = self.rich_style
-        for style_name, text in self._canvas.row(row, self._states):
-            style = base + rich_style(style_name)
+        for style_name, text in scene.canvas.row(row, scene.looks, scene.selected):
+            style = self._style(style_name)
             for _piece_start, piece, block in _split_by_box(x, text, boxes):
                 meta = Style(meta={"block": block}) if block is not None else None
                 segments.append(Segment(piece, style + meta if meta else style))
             x += len(text)
         return Strip(segments)
+
+    def _legend_entries(self) -> list[list[tuple]]:
+        """The legend's lines for the view's width: entries for what is on screen first, on
+        one line (two when the view is tall enough to spare a second)."""
+        if self.scene is None:
+            return []
+        looks, size = self.scene.looks, (self.size.width, self.size.height)
+        cached = self._legend_cache
+        if cached is None or cached[0] is not looks or cached[1] != size:
+            lines = legend_lines(self.size.width, _present(self.scene),
+                                 max_lines=2 if self.size.height >= 20 else 1)
+            self._legend_cache = cached = (looks, size, lines)
+        return cached[2]
+
+    def _legend_segments(self, entries) -> list[Segment]:
+        words = self.rich_style + self.get_component_rich_style("graph--legend", partial=True)
+        segments = []
+        for k, (state, sample, _ascii, _meaning) in enumerate(entries):
+            if k:
+                segments.append(Segment(LEGEND_SEPARATOR, words))
+            sample_style = "graph.edge" if state in ("data", "control") else f"graph.{state}"
+            segments.append(Segment(sample, self._style(sample_style)))
+            segments.append(Segment(" " + LEGEND_WORDS[state], words))
+        return segments
 
     # -- selecting and folding ---------------------------------------------------------------------
     def on_click(self, event) -> None:
@@ -161,13 +269,46 @@ class GraphView(ScrollView, can_focus=True):
             self.select(block)
 
     def select(self, block_id) -> None:
+        if self.picture is None or block_id not in self.picture.blocks:
+            return
         self.selected = block_id
-        self._apply_states()
+        self._set_scene(selected=block_id)
         box = self.picture.geometry.box_of.get(block_id)
         if box is not None:
             band = self.picture.geometry.bands[2 * box.layer]
-            self.scroll_to_region(Region(box.x, band.y, box.width, band.height), animate=False)
+            self.scroll_to_region(Region(box.x, band.y, box.width,
+                                         band.height + self.legend_height), animate=False)
         self.post_message(self.BlockSelected(block_id, self.picture.blocks[block_id].members))
+
+    def reveal(self, op_name: str) -> None:
+        """Unfolds every scope and series holding `op_name`, then selects the op's own box
+        (the command palette's jump to an op)."""
+        from ...layout import fold
+        picture = self.picture
+        if picture is None or op_name not in picture.owner:
+            return
+        expanded, owner = set(picture.expanded), picture.owner
+        while owner[op_name] != op_name:
+            block_id = owner[op_name]
+            key = block_id[:-1] if block_id.endswith("/") else block_id
+            if key in expanded:
+                break  # cannot unfold further: select the innermost box holding it
+            expanded.add(key)
+            owner = fold(picture.graph, expanded)[2]
+        if expanded == set(picture.expanded):
+            self.select(owner[op_name])
+            return
+        self._expanded = frozenset(expanded)
+        self._requests += 1
+        request, compact = self._requests, self.compact
+
+        def lay_out_and_select() -> None:
+            unfolded = lay_out(picture.graph, expanded, compact=compact)
+            self.app.call_from_thread(self._install, unfolded, request)
+            if request == self._requests and op_name in unfolded.blocks:
+                self.app.call_from_thread(self.select, op_name)
+
+        self.run_worker(lay_out_and_select, thread=True, exclusive=True, group="layout")
 
     def action_move(self, dx: int, dy: int) -> None:
         if self.picture is None:
@@ -193,7 +334,7 @@ class GraphView(ScrollView, can_focus=True):
         if self.picture is None or self.selected is None:
             return
         block = self.picture.blocks[self.selected]
-        expanded = set(self._expanded or ())
+        expanded = set(self.picture.expanded if self._expanded is None else self._expanded)
         if block.expandable:
             expanded.add(block.id[:-1] if block.kind == "scope" else block.id)
         else:
@@ -213,6 +354,42 @@ class GraphView(ScrollView, can_focus=True):
         self._relayout()
 
 
+def _present(scene: Scene | None) -> set:
+    """The legend entries that describe something in the scene."""
+    if scene is None:
+        return set()
+    present = {look.state for look in scene.looks.values() if look.state}
+    if any(look.fetched for look in scene.looks.values()):
+        present.add("fetched")
+    kinds = {segment.kind for channel in scene.picture.geometry.segments for segment in channel}
+    if kinds - {"control"}:
+        present.add("data")
+    if "control" in kinds:
+        present.add("control")
+    return present
+
+
+def legend_lines(width: int, present: set, max_lines: int = 2) -> list[list[tuple]]:
+    """LEGEND_ENTRIES packed into at most `max_lines` lines of `width` columns: entries for
+    what is present first, the rest where they fit; each line keeps the legend's order."""
+    rank = {entry[0]: k for k, entry in enumerate(LEGEND_ENTRIES)}
+    ordered = sorted(LEGEND_ENTRIES, key=lambda e: (e[0] not in present, rank[e[0]]))
+    lines: list[list[tuple]] = []
+    used: list[int] = []
+    for entry in ordered:
+        size = len(entry[1]) + 1 + len(LEGEND_WORDS[entry[0]])
+        for k, line in enumerate(lines):
+            if used[k] + len(LEGEND_SEPARATOR) + size <= width:
+                line.append(entry)
+                used[k] += len(LEGEND_SEPARATOR) + size
+                break
+        else:
+            if len(lines) < max_lines and size <= width:
+                lines.append([entry])
+                used.append(size)
+    return [sorted(line, key=lambda e: rank[e[0]]) for line in lines]
+
+
 def _split_by_box(start: int, text: str, boxes):
     """Pieces of a run, each tagged with the block whose box it lies in (or None)."""
     pieces, x, end = [], start, start + len(text)
@@ -229,3 +406,6 @@ def _split_by_box(start: int, text: str, boxes):
     if x < end:
         pieces.append((x, text[x - start:], None))
     return pieces
+
+
+__all__ = ["GraphView", "Scene", "legend_lines"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...engine.graph.graph import get_default_graph
+from ..report import count_of
 from ..styled import Styled
 from .table import CommandError, command
 
@@ -32,8 +33,10 @@ def step_states(step, graph):
 def graph_command(shell, args):
     """Draw the default graph with the last step's executed, fed and pruned ops marked.
 
-    Executed ops stand out, fed ops are marked, pruned ops are dim, and fetched ops carry a
-    star. SCOPE draws one name scope expanded (e.g. :graph gradients).
+    Each state has its own border (see the legend below the picture): executed ops heavy, fed
+    ops double, ops in a cond branch not taken rounded and dashed, pruned ops dashed and dim;
+    fetched ops carry a star. A folded box shows how many of its ops ran ("1/2 ran", heavy
+    dashed when only some did). SCOPE draws one name scope expanded (e.g. :graph gradients).
     """
     from ...layout import draw_for_terminal
     graph = get_default_graph()
@@ -48,7 +51,7 @@ def graph_command(shell, args):
     last = shell.steps[-1] if shell.steps else None
     lines = draw_for_terminal(ops, step_states(last, graph), expanded_scope=scope or None,
                               width=shell.width)
-    title = Styled().add(f"{graph.name}: {len(ops)} ops", "heading")
+    title = Styled().add(f"{graph.name}: {count_of(len(ops), 'op')}", "heading")
     if last is not None and last.graph is graph:
         title.add(f"; marked: step {last.number}", "dim")
     picture = Styled(title.fragments)
