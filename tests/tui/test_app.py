@@ -148,13 +148,14 @@ async def test_history_completion_palette_theme_and_svg(shell, tmp_path, monkeyp
         await pilot.press("up")
         assert command_line.value == "first_name = 1"
         command_line.value = "first_n"
-        command_line.cursor_position = len(command_line.value)
         await pilot.press("tab")
         assert command_line.value == "first_name"
         theme = app.theme
         await pilot.press("ctrl+t")
         assert app.theme != theme
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")  # the path dialog offers the default: the working directory
         await pilot.pause()
         assert app.screenshots and app.screenshots[0].endswith(".svg")
         assert (tmp_path / app.screenshots[0].rsplit("/", 1)[-1]).read_text().startswith("<svg")

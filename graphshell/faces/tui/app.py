@@ -2,7 +2,8 @@
 
 Inputs from the command line run in a worker thread (the shell carries its own default
 stacks, so every input sees the same defaults); the graph is laid out in another worker and
-restyled, not re-laid out, when another step is selected.
+restyled, not re-laid out, when another step is selected. Pane sizes follow the screen
+(graphshell.tcss); Ctrl+O maximises the focused pane and restores it.
 """
 
 from __future__ import annotations
@@ -10,20 +11,37 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import time
+from datetime import datetime
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Footer, RichLog
 
 from ...shell.commands.graph import step_states
 from ...shell.commands.inspect import diff_command
+from ...shell.splitter import split_script
 from .command_line import CommandLine
 from .graph_view import GraphView
 from .palette import OpSearch, ShellCommands
-from .panels import Inspector, StackPanel, StepList
+from .panels import Inspector, SavePathDialog, StackPanel, StepList
 from .rich_text import to_text
+
+PANES = ("graph", "stack", "steps", "inspector", "log")
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+WELCOME = ("graphshell explorer: type Python or :commands (:help lists them). Enter runs an "
+           "input or continues an open block (Ctrl+J runs it as it is). Tab from an empty "
+           "command line, and the keys below, move between panes.")
+
+
+class ExplorerScreen(Screen):
+    """The explorer's screen: its Tab binding is shown in the footer (textual's is hidden)."""
+
+    BINDINGS = [Binding("tab", "app.focus_next", "Next pane"),
+                Binding("shift+tab", "app.focus_previous", "Previous pane", show=False)]
 
 
 class GraphshellApp(App):
@@ -36,11 +54,12 @@ class GraphshellApp(App):
     COMMANDS = App.COMMANDS | {ShellCommands, OpSearch}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
-        Binding("ctrl+c", "cancel", "Cancel run", priority=True),
-        Binding("ctrl+l", "focus_command", "Command line"),
+        Binding("ctrl+c", "cancel", "Cancel", priority=True),
         Binding("ctrl+g", "focus_graph", "Graph"),
-        Binding("ctrl+s", "screenshot", "Save SVG"),
-        Binding("ctrl+t", "toggle_theme", "Theme"),
+        Binding("ctrl+l", "focus_command", "Input"),
+        Binding("ctrl+o", "toggle_maximised", "Max", priority=True),
+        Binding("ctrl+s", "screenshot", "SVG"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
     ]
 
     def __init__(self, shell, script=None, **kwargs):
@@ -51,17 +70,25 @@ class GraphshellApp(App):
         self._running_thread = None
         self._listed_steps = 0
         self.screenshots = []
+        self.maximised = None      # the id of the maximised pane
+        self.busy_with = None      # the input running now
+        self._busy_since = 0.0
+        self._spinner = None
+
+    def get_default_screen(self) -> Screen:
+        return ExplorerScreen(id="_default")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="main"):
-            yield GraphView(id="graph")
-            with Vertical(id="side"):
-                yield StackPanel(id="stack")
-                yield StepList(id="steps")
-                yield Inspector(id="inspector")
-        yield RichLog(id="log", wrap=True, max_lines=5000)
+        with Horizontal(id="main", classes="pane"):
+            yield GraphView(id="graph", classes="pane")
+            with Vertical(id="side", classes="pane"):
+                yield StackPanel(id="stack", classes="pane")
+                yield StepList(id="steps", classes="pane")
+                yield Inspector(id="inspector", classes="pane")
+        # min_width: RichLog's default (78) would cut wrapped lines on an 80-column screen
+        yield RichLog(id="log", wrap=True, min_width=20, max_lines=5000, classes="pane")
         yield CommandLine(self.shell, id="command")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#graph").border_title = "graph"
@@ -70,9 +97,8 @@ class GraphshellApp(App):
         self.query_one("#inspector").border_title = "inspector"
         self.query_one("#log").border_title = "output"
         self.shell.on_entry = self._entry_from_any_thread
-        self.query_one("#log", RichLog).write(
-            "graphshell explorer: type Python or :commands below (:help lists them). Tab moves "
-            "between panes; in the graph, arrows select a box and Enter unfolds it.")
+        # written once the log has its width, so that it wraps to the screen, not to 80
+        self.call_after_refresh(self.write_output, WELCOME)
         self.query_one(Inspector).update("Select a box in the graph (arrows or a click) to see "
                                          "its op, its value in the selected step, and why it "
                                          "ran or not.")
@@ -85,26 +111,75 @@ class GraphshellApp(App):
     @on(CommandLine.Submitted)
     def _submitted(self, event: CommandLine.Submitted) -> None:
         text = event.value
+        if not text.strip():
+            return
+        if self.busy_with is not None:  # the input stays on the command line, not lost
+            self.notify("still running the last input (Ctrl+C cancels it)", severity="warning")
+            return
         command_line = self.query_one(CommandLine)
         command_line.remember(text)
         command_line.value = ""
-        if text.strip():
-            self.query_one("#log", RichLog).write(to_text_prompt(text))
-            self.run_input(text)
+        self.write_output(to_text_prompt(text))
+        self.run_input(text)
+
+    def run_input(self, text: str) -> None:
+        """Runs one input (several statements run one by one) off the UI thread."""
+        self._show_busy(text)
+        self._run_in_worker(text)
 
     @work(thread=True, exclusive=True, group="shell")
-    def run_input(self, text: str) -> None:
+    def _run_in_worker(self, text: str) -> None:
         self._running_thread = threading.get_ident()
+        result = None
         try:
-            result = self.shell.execute(text)
+            for line, chunk in _statements(text):
+                result = self.shell.execute(chunk, line=line)
+                if not result.ok or result.quit:
+                    break
+        except KeyboardInterrupt:
+            pass  # Ctrl+C landed between two statements: the rest of the paste is not run
         finally:
             self._running_thread = None
-        self.call_from_thread(self._finished, result)
+            self.call_from_thread(self._finished, result)
 
     def _finished(self, result) -> None:
+        self._show_busy(None)
         self._sync()
-        if result.quit:
+        if result is not None and result.quit:
             self.exit(0)
+
+    def _show_busy(self, text: str | None) -> None:
+        """A spinner and the running input on the output pane's border while a step runs."""
+        self.busy_with = text
+        self.refresh_bindings()
+        log = self.query_one("#log", RichLog)
+        if text is None:
+            if self._spinner is not None:
+                self._spinner.stop()
+                self._spinner = None
+            log.border_subtitle = ""
+            return
+        self._busy_since = time.monotonic()
+        if self._spinner is None:
+            self._spinner = self.set_interval(0.25, self._tick_busy)
+        self._tick_busy()
+
+    def _tick_busy(self) -> None:
+        if self.busy_with is None:
+            return
+        elapsed = time.monotonic() - self._busy_since
+        first_line = self.busy_with.strip().splitlines()[0]
+        shown = first_line if len(first_line) <= 30 else first_line[:27] + "..."
+        self.query_one("#log", RichLog).border_subtitle = (
+            f"{SPINNER[int(elapsed * 4) % len(SPINNER)]} running {shown} {elapsed:.0f}s  "
+            "Ctrl+C cancels")
+
+    def write_output(self, content) -> None:
+        """Appends to the output pane, wrapped to its width (RichLog would otherwise wrap to
+        the console's width, which need not be the pane's)."""
+        log = self.query_one("#log", RichLog)
+        width = log.scrollable_content_region.width
+        log.write(content, width=width if width > 0 else None)
 
     def _entry_from_any_thread(self, entry) -> None:
         if threading.current_thread() is threading.main_thread():
@@ -113,14 +188,13 @@ class GraphshellApp(App):
             self.call_from_thread(self._show_entry, entry)
 
     def _show_entry(self, entry) -> None:
-        self.query_one("#log", RichLog).write(to_text(entry.body))
+        self.write_output(to_text(entry.body))
         if entry.kind == "step":
             self._sync()
 
     def _sync(self) -> None:
         """Brings the panels up to date with the shell: stack, steps, graph."""
-        with self.shell.activated():
-            self.query_one(StackPanel).refresh_from(self.shell, compact=self.size.width < 110)
+        self._refresh_stack()
         graph = self.shell.default_graph()
         steps = self.query_one(StepList)
         for step in self.shell.steps[self._listed_steps:]:
@@ -129,6 +203,14 @@ class GraphshellApp(App):
             self._listed_steps = len(self.shell.steps)
             self.select_step(self.shell.steps[-1])
         self.query_one(GraphView).show_graph(graph)
+
+    def _refresh_stack(self) -> None:
+        with self.shell.activated():
+            self.query_one(StackPanel).refresh_from(self.shell, compact=self.size.width < 110)
+
+    def on_resize(self, event: events.Resize) -> None:
+        """The stack panel's form (compact below 110 columns) follows the new width."""
+        self.call_after_refresh(self._refresh_stack)
 
     # -- steps and selection ---------------------------------------------------------------------
     def select_step(self, step) -> None:
@@ -160,31 +242,41 @@ class GraphshellApp(App):
         if block is None:
             return
         graph = self.shell.default_graph()
-        self.query_one(Inspector).show(graph, block.id, block.members, self.selected_step)
+        self.query_one(Inspector).show(graph, block, self.selected_step)
 
     def jump_to_op(self, name: str) -> None:
+        """Selects the op's own box, unfolding the scopes and series that hold it."""
         view = self.query_one(GraphView)
         if view.picture is not None and name in view.picture.owner:
-            view.select(view.picture.owner[name])
+            view.reveal(name)
             view.focus()
 
     def prefill_command(self, usage: str) -> None:
         command_line = self.query_one(CommandLine)
         command_line.value = usage.split(" ")[0] + " "
-        command_line.cursor_position = len(command_line.value)
         command_line.focus()
 
     def show_completions(self, choices) -> None:
         shown = "  ".join(choices[:40]) + (f"  ... +{len(choices) - 40}" if len(choices) > 40
                                            else "")
-        self.query_one("#log", RichLog).write(shown)
+        self.write_output(shown)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """The footer shows only keys that do something here: Cancel while an input runs,
+        and the keys to reach the command line and the graph from elsewhere."""
+        if action == "cancel":
+            return self.busy_with is not None
+        if action == "focus_command":
+            return not isinstance(self.focused, CommandLine)
+        if action == "focus_graph":
+            return not isinstance(self.focused, GraphView)
+        return True
 
     # -- actions -----------------------------------------------------------------------------------
     def action_cancel(self) -> None:
         """Interrupts the running input, as Ctrl-C does in the REPL."""
         thread = self._running_thread
         if thread is None:
-            self.notify("nothing is running")
             return
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
                                                    ctypes.py_object(KeyboardInterrupt))
@@ -193,20 +285,78 @@ class GraphshellApp(App):
         self.query_one(CommandLine).focus()
 
     def action_focus_graph(self) -> None:
+        if self.maximised not in (None, "graph"):
+            self.action_toggle_maximised()  # the graph is hidden behind the maximised pane
         self.query_one(GraphView).focus()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
 
+    def action_toggle_maximised(self) -> None:
+        """Maximises the focused pane (the output pane from the command line), or restores."""
+        screen = self.screen
+        for node in self.query(".maximised"):
+            node.remove_class("maximised")
+        if self.maximised is not None:
+            self.maximised = None
+            screen.remove_class("-maximised")
+            return
+        self.maximised = self._focused_pane()
+        pane = self.query_one(f"#{self.maximised}")
+        for node in [pane, *pane.ancestors]:
+            if node.has_class("pane"):
+                node.add_class("maximised")
+        screen.add_class("-maximised")
+
+    def _focused_pane(self) -> str:
+        focused = self.focused
+        while focused is not None and focused.id not in PANES:
+            focused = focused.parent
+        return focused.id if focused is not None else "log"
+
     def action_screenshot(self) -> None:
-        path = self.save_screenshot(path=os.getcwd())
-        self.screenshots.append(path)
-        self.notify(f"saved {path}")
+        """Asks where to save an SVG of the screen (Enter keeps the default, Esc cancels)."""
+        default = os.path.join(os.getcwd(), _screenshot_name())
+        self.push_screen(SavePathDialog(default), self._save_screenshot)
+
+    def _save_screenshot(self, path: str | None) -> None:
+        if not path:
+            return
+        path = os.path.expanduser(path)
+        if os.path.isdir(path):
+            path = os.path.join(path, _screenshot_name())
+        try:
+            saved = self.save_screenshot(filename=os.path.basename(path),
+                                         path=os.path.dirname(path) or os.getcwd())
+        except OSError as error:
+            self.notify(f"could not save {path}: {error.strerror or error}", severity="error")
+            return
+        self.screenshots.append(saved)
+        self.notify(f"saved {saved}")
 
 
 def to_text_prompt(text: str):
+    """The input as the REPL shows it: `>>> ` on the first line, `... ` on the others."""
     from rich.text import Text
-    return Text(">>> ", "bold blue").append(text)
+    shown = Text()
+    for number, line in enumerate(text.split("\n")):
+        shown.append("\n" if number else "").append(">>> " if not number else "... ", "bold blue")
+        shown.append(line)
+    return shown
+
+
+def _screenshot_name() -> str:
+    """graphshell_<date>T<time>.svg, the name textual's own screenshots get."""
+    stamp = datetime.now().isoformat()
+    for reserved in ' <>:"/\\|?*.':
+        stamp = stamp.replace(reserved, "_")
+    return f"graphshell_{stamp}.svg"
+
+
+def _statements(text: str) -> list[tuple[int, str]]:
+    """A pasted block as its statements and commands (one input stays one input)."""
+    found = list(split_script(text.splitlines()))
+    return found if len(found) > 1 else [(None, text)]
 
 
 def run_tui(script: str | None = None, seed: int | None = None) -> int:
