@@ -93,7 +93,8 @@ def _segments(pieces: list[str]) -> list[list[str]]:
 
 def split_expressions(text: str) -> list[str]:
     """'tu ut' -> ['tu', 'ut']; 'a + b c' -> ['a + b', 'c']: the longest run of pieces that is
-    a Python expression, then the next (wrap an expression in parentheses to be explicit)."""
+    a Python expression (or a tensor name, like add:0), then the next (wrap an expression in
+    parentheses to be explicit)."""
     expressions = []
     for segment in _segments(top_level_pieces(text)):
         expressions.extend(_longest_first(segment))
@@ -105,7 +106,7 @@ def _longest_first(pieces: list[str]) -> list[str]:
     while pieces:
         for end in range(len(pieces), 0, -1):
             candidate = " ".join(pieces[:end])
-            if _compiles(candidate):
+            if _compiles(candidate) or (end == 1 and is_tensor_name(candidate)):
                 expressions.append(candidate)
                 pieces = pieces[end:]
                 break

@@ -16,7 +16,20 @@ from . import commands
 
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*$")
 _OP_NAME = re.compile(r"[\w./:-]*$")
+# The word being completed follows `)`, `]`, `}`, a string or a number and a dot (`f().`,
+# `x[0].`, `"a".`): an attribute of a value only running the code would give.
+_ATTRIBUTE_OF_A_RESULT = re.compile(r"""(?:[)\]}'"]|\b\d+)\s*\.\s*\w*$""")
+_DIGITS = re.compile(r"(\d+)")
 MAX_COMPLETIONS = 200
+
+
+def natural_key(text: str) -> tuple:
+    """Orders `AddN_2` before `AddN_10`: digit runs compare as numbers, the rest as text."""
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(_DIGITS.split(text)))
+
+
+def _natural(names) -> list[str]:
+    return sorted(names, key=natural_key)
 
 
 @dataclass
@@ -41,7 +54,7 @@ def complete(shell, text: str, cursor: int) -> list[Completion]:
 
 def _commands(word: str):
     prefix = word[1:]
-    return [Completion(":" + name, -len(word), "command") for name in sorted(commands.COMMANDS)
+    return [Completion(":" + name, -len(word), "command") for name in _natural(commands.COMMANDS)
             if name.startswith(prefix)]
 
 
@@ -50,15 +63,22 @@ def _arguments(shell, kind: str, before: str):
         word = _OP_NAME.search(before).group(0)
         return _graph_names(word, scopes_only=kind == "scope") or \
             python_names(shell.namespace, before)
+    if kind == "value":  # a Python expression, or an op's name (:eval add_1)
+        found = python_names(shell.namespace, before)
+        word = _OP_NAME.search(before).group(0)
+        if word and "." not in word:
+            shown = {completion.text for completion in found}
+            found += [c for c in _graph_names(word, scopes_only=False) if c.text not in shown]
+        return found[:MAX_COMPLETIONS]
     if kind == "session":
         word = _DOTTED.search(before)
         word = word.group(0) if word else ""
         return [Completion(name, -len(word), "session") for name, value in
-                sorted(shell.namespace.items())
+                sorted(shell.namespace.items(), key=lambda item: natural_key(item[0]))
                 if isinstance(value, BaseSession) and name.startswith(word)]
     if kind == "file":
         word = before.rsplit(" ", 1)[-1]
-        paths = sorted(glob.glob(os.path.expanduser(word) + "*"))[:MAX_COMPLETIONS]
+        paths = _natural(glob.glob(os.path.expanduser(word) + "*"))[:MAX_COMPLETIONS]
         return [Completion(p + ("/" if os.path.isdir(p) else ""), -len(word), "file")
                 for p in paths]
     return python_names(shell.namespace, before)
@@ -70,12 +90,14 @@ def _graph_names(word: str, scopes_only: bool):
         parts = op.name.split("/")
         for depth in range(1, len(parts) + (0 if scopes_only else 1)):
             names.add("/".join(parts[:depth]))
-    matches = sorted(n for n in names if n.startswith(word))[:MAX_COMPLETIONS]
+    matches = _natural(n for n in names if n.startswith(word))[:MAX_COMPLETIONS]
     return [Completion(n, -len(word), "scope" if scopes_only else "op") for n in matches]
 
 
 def python_names(namespace: dict, before: str):
     """Names and dotted attributes; only plain attribute look-ups, never calls."""
+    if _ATTRIBUTE_OF_A_RESULT.search(before):
+        return []
     match = _DOTTED.search(before)
     word = match.group(0) if match else ""
     if "." in word:
@@ -85,9 +107,9 @@ def python_names(namespace: dict, before: str):
             return []
         names = [n for n in dir(owner) if n.startswith(prefix)
                  and (prefix.startswith("_") or not n.startswith("_"))]
-        return [Completion(n, -len(prefix), _kind(owner, n)) for n in sorted(names)]
+        return [Completion(n, -len(prefix), _kind(owner, n)) for n in _natural(names)]
     candidates = set(namespace) | set(dir(builtins)) | set(keyword.kwlist)
-    names = sorted(n for n in candidates if n.startswith(word) and not n.startswith("__"))
+    names = _natural(n for n in candidates if n.startswith(word) and not n.startswith("__"))
     return [Completion(n, -len(word), _meta(namespace.get(n))) for n in
             names[:MAX_COMPLETIONS]]
 

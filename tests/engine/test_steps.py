@@ -1,8 +1,11 @@
 """Step records: what each run fetched, fed and executed; listeners; RunMetadata traces."""
 
+import numpy as np
 import pytest
 
 from graphshell import tf
+from graphshell.engine.graph import registry
+from graphshell.engine.graph.build import make_tensor
 from graphshell.engine.run import steps as steps_module
 
 
@@ -67,7 +70,7 @@ def test_failed_steps_are_recorded_with_their_error(recorded):
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError):
         sess.run(y)
     step = recorded[-1]
-    assert isinstance(step.error, tf.errors.InvalidArgumentError)
+    assert isinstance(step.error, tf.errors.InvalidArgumentError) and not step.interrupted
     assert step.failed_op.name == "p" and "y" not in step.executed_names
 
 
@@ -133,3 +136,36 @@ def test_config_protos_accept_tensorflow_settings():
         assert sess.run(tf.constant(2.0)) == 2.0
     with pytest.raises(ValueError, match='has no "nope" field'):
         tf.ConfigProto(nope=1)
+
+
+def test_nested_loop_iterations_are_the_passes_of_its_body(recorded):
+    def outer_body(i):
+        inner = tf.while_loop(lambda j: j < 3, lambda j: j + 1, [tf.constant(0)], name="inner")
+        return i + 1 + 0 * inner
+    tf.while_loop(lambda i: i < 4, outer_body, [tf.constant(0)], name="outer")
+    with tf.Session() as sess:
+        sess.run(tf.get_default_graph().get_tensor_by_name("outer/Exit:0"))
+    assert recorded[-1].loop_iterations == [("outer", 4), ("outer/inner", 4 * 3)]
+
+
+def _stop_at_five(value):
+    if np.all(value >= 5):
+        raise KeyboardInterrupt  # Ctrl-C pressed while this kernel runs
+    return value
+
+
+if "StopAtFiveForTest" not in registry.registered_types():
+    registry.define("StopAtFiveForTest", kernel=_stop_at_five, stateful=True,
+                    infer=lambda op: [(op._inputs[0].dtype, op._inputs[0]._shape)])
+
+
+def test_a_step_interrupted_in_a_loop_condition_counts_the_passes_that_finished(recorded):
+    def condition(i):
+        stopped = make_tensor("StopAtFiveForTest", [i], "stop_at_five")
+        return stopped < 100
+    loop = tf.while_loop(condition, lambda i: i + 1, [tf.constant(0)])
+    with tf.Session() as sess, pytest.raises(KeyboardInterrupt):
+        sess.run(loop)
+    step = recorded[-1]
+    assert step.interrupted and step.failed_op is None
+    assert step.loop_iterations == [("while", 5)]  # i went 0 -> 5: five bodies finished

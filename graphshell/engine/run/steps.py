@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..graph.context import current_context
+from ..graph.frames import while_loop_of
 from ..graph.operation import Operation
 from ..graph.tensor import Tensor
 
@@ -102,10 +103,18 @@ class Step:
     @property
     def loop_iterations(self) -> list[tuple[str, int]]:
         """(loop name, iterations) for each while loop that ran in this step; a nested loop's
-        iterations are summed over its outer loop's."""
+        iterations are summed over its outer loop's. An iteration counts once its body has
+        passed every loop variable on (its NextIteration ops ran), so a step interrupted
+        inside a body does not count the unfinished pass."""
         if self.counts is None:
             return []
-        return [(op.name.rsplit("/", 1)[0], self.counts[i + 1] - 1)
+        passes: dict[Any, int] = {}  # per loop, the fewest runs of one of its NextIteration ops
+        for i, op in enumerate(self.plan.ops):
+            if op.type == "NextIteration":
+                loop = while_loop_of(op)
+                passes[loop] = min(passes.get(loop, self.counts[i + 1]), self.counts[i + 1])
+        return [(op.name.rsplit("/", 1)[0],
+                 passes.get(while_loop_of(op), max(0, self.counts[i + 1] - 1)))
                 for i, op in enumerate(self.plan.ops)
                 if op.type == "LoopCond" and self.counts[i + 1] > 0]
 
@@ -174,6 +183,11 @@ class Step:
         return stamps[-1] - stamps[0] if stamps else 0
 
     @property
+    def interrupted(self) -> bool:
+        """Whether the step was stopped by Ctrl-C (KeyboardInterrupt) rather than failing."""
+        return isinstance(self.error, KeyboardInterrupt)
+
+    @property
     def failed_op(self) -> Operation | None:
         return getattr(self.error, "op", None) if self.error is not None else None
 
@@ -190,5 +204,6 @@ class Step:
 
     def __repr__(self) -> str:
         status = f" failed: {type(self.error).__name__}" if self.error else ""
+        ran = len(self.executed_ops)
         return (f"<Step {self.number} ({self.origin}) session={self.session.name} "
-                f"ran {len(self.executed_ops)} ops{status}>")
+                f"ran {ran} op{'' if ran == 1 else 's'}{status}>")

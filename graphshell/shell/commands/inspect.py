@@ -6,7 +6,7 @@ import fnmatch
 
 from ...engine.graph.graph import get_default_graph
 from ...engine.graph.shapes import shape_str
-from ..report import format_ns, op_list, step_line, table
+from ..report import count_of, format_ns, op_list, step_line, step_outcome, table, wrap
 from ..styled import Styled
 from .table import CommandError, command
 
@@ -35,7 +35,8 @@ def ops_command(shell, args):
     rows = [_op_row(op) for op in ops[:MAX_ROWS]]
     shell.emit("table", table(["name", "type", "shape", "dtype", "inputs"], rows, max_width=48))
     if len(ops) > MAX_ROWS:
-        shell.emit("note", f"... {len(ops) - MAX_ROWS} more ops; narrow the list with a pattern")
+        shell.emit("note", f"... {count_of(len(ops) - MAX_ROWS, 'more op', 'more ops')}; "
+                           "narrow the list with a pattern")
 
 
 def _op_row(op):
@@ -63,11 +64,16 @@ def steps_command(shell, args):
     for step in shell.steps[-MAX_ROWS:]:
         row = [str(step.number), shell.naming.session(step.session), step.origin,
                _names(step.fetched_tensors + step.target_ops), _names(step.fed_ops),
-               str(len(step.executed_ops)) + (" (failed)" if step.error else "")]
+               str(len(step.executed_ops)) + _outcome_mark(step)]
         if shell.timings:
             row.append(format_ns(step.duration_ns))
         rows.append(row)
     shell.emit("table", table(headers, rows, max_width=40))
+
+
+def _outcome_mark(step) -> str:
+    outcome = step_outcome(step)
+    return f" ({outcome})" if outcome else ""
 
 
 def _names(items, limit=4):
@@ -102,9 +108,11 @@ def step_command(shell, args):
         out.add(f"\n  {index:>4}  ").add(op.name, "op.executed").add(f"  {op.type}", "dim")
         if shell.timings:
             out.add(f"  {format_ns(nanoseconds)}", "dim")
-    if step.error is not None:
+    if step.interrupted:
+        out.add("\ninterrupted (Ctrl-C): the ops above ran, the rest did not", "error")
+    elif step.error is not None:
         out.add(f"\nfailed: {type(step.error).__name__}", "error")
-    shell.emit("step-detail", out, step)
+    shell.emit("step-detail", wrap(out, shell.width, indent=9), step)
 
 
 @command("diff", ":diff N M")
@@ -114,17 +122,18 @@ def diff_command(shell, args):
     if len(parts) != 2:
         raise CommandError("usage: :diff N M (two step numbers)")
     first, second = (parse_step_number(shell, p) for p in parts)
-    ran_first = first.executed_names
-    ran_second = set(second.executed_names)
-    only_first = [n for n in ran_first if n not in ran_second]
-    only_second = [n for n in second.executed_names if n not in set(ran_first)]
-    both = [n for n in ran_first if n in ran_second]
-    out = Styled().add(f"step {first.number} ran {len(ran_first)} ops, step {second.number} "
-                       f"ran {len(ran_second)}; {len(both)} in both", "heading")
-    out.add(f"\nonly in step {first.number}: ").extend(op_list(only_first, 20) if only_first
-                                                       else Styled.plain_text("nothing", "dim"))
-    out.add(f"\nonly in step {second.number}: ").extend(
-        op_list(only_second, 20) if only_second else Styled.plain_text("nothing", "dim"))
-    out.add("\nin both: ").extend(op_list(both, 20) if both else Styled.plain_text("nothing",
-                                                                                  "dim"))
+    ran_first, ran_second = first.executed_names, second.executed_names
+    in_second, in_first = set(ran_second), set(ran_first)
+    only_first = [n for n in ran_first if n not in in_second]
+    only_second = [n for n in ran_second if n not in in_first]
+    both = [n for n in ran_first if n in in_second]
+    out = Styled().add(f"step {first.number} ran {count_of(len(ran_first), 'op')}, step "
+                       f"{second.number} ran {len(ran_second)}; {len(both)} in both", "heading")
+    out = wrap(out, shell.width, indent=2)
+    for label, names in [(f"only in step {first.number}: ", only_first),
+                         (f"only in step {second.number}: ", only_second),
+                         ("in both: ", both)]:
+        listed = op_list(names, 20) if names else Styled.plain_text("nothing", "dim")
+        out.add("\n").extend(wrap(Styled().add(label).extend(listed), shell.width,
+                                  indent=len(label)))
     shell.emit("diff", out, (first, second))

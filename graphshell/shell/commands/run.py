@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from ...engine.graph import stacks
+from ...engine.graph.graph import get_default_graph
 from ..arguments import is_tensor_name, split_expressions, split_feeds
+from ..python_exec import structure_eval_hint
+from ..report import count_of
 from .table import CommandError, command
 
+# An op name as TF allows it (`add_199`, `gradients/AddN`, `while/Enter-1`), or a tensor name.
+_GRAPH_NAME = re.compile(r"[A-Za-z0-9.][\w.\-/]*(:\d+)?")
 
-@command("eval", ":eval EXPR [--feed KEY=VALUE ...]")
+
+@command("eval", ":eval EXPR [--feed KEY=VALUE ...]", completes="value")
 def eval_command(shell, args):
     """Evaluate one tensor in one step: exactly `EXPR.eval(feed_dict)`.
 
-    EXPR is any Python expression (a tensor, a variable). Like Tensor.eval(), it takes one
-    tensor: give several to :run instead, which fetches them all in a single step.
+    EXPR is any Python expression (a tensor, a variable) or a graph name (add_1, add_1:0).
+    Like Tensor.eval(), it takes one tensor: give several to :run instead, which fetches them
+    all in a single step.
     Example: :eval y --feed x=[1, 2]
     """
     head, feeds = split_feeds(args)
@@ -22,11 +32,10 @@ def eval_command(shell, args):
     if len(expressions) > 1:
         raise CommandError(f":eval takes one tensor, got {len(expressions)}; use :run "
                            f"{head} to fetch them in one step")
-    value = shell.evaluate(expressions[0])
+    value = argument_value(shell, expressions[0])
     if isinstance(value, (list, tuple, dict)):
         raise AttributeError(f"'{type(value).__name__}' object has no attribute 'eval' "
-                             f"(eval() takes one tensor; :run {head} fetches a "
-                             f"{type(value).__name__} in one step)")
+                             f"({structure_eval_hint(expressions[0], value)})")
     evaluate = getattr(value, "eval", None)
     if evaluate is None:
         raise AttributeError(f"'{type(value).__name__}' object has no attribute 'eval' "
@@ -40,43 +49,66 @@ def eval_command(shell, args):
         evaluate(feed_dict=feeds)
 
 
-@command("run", ":run EXPR [EXPR ...] [--feed KEY=VALUE ...]")
+@command("run", ":run EXPR [EXPR ...] [--feed KEY=VALUE ...]", completes="value")
 def run_command(shell, args):
     """Fetch every EXPR in one step: exactly `tf.get_default_session().run([EXPR, ...])`.
 
-    Shared ops run once. EXPRs are Python expressions separated by spaces (wrap one in
-    parentheses if it has spaces). Feeds: --feed KEY=VALUE, where KEY is a tensor (or its
-    name, like x:0) and VALUE any Python expression.
+    One EXPR is run as given, `run(EXPR)`, so a list or dict of tensors comes back as one;
+    several are fetched as a list. Shared ops run once. EXPRs are Python expressions or graph
+    names (add_1, add_1:0), separated by spaces (wrap one in parentheses if it has spaces).
+    Feeds: --feed KEY=VALUE, where KEY is a tensor (or its name, like x:0) and VALUE any
+    Python expression.
     Example: :run tu ut
     """
     head, feeds = split_feeds(args)
     if not head:
         raise CommandError("usage: :run EXPR [EXPR ...] [--feed KEY=VALUE ...]")
-    fetches = [shell.evaluate(expression) for expression in split_expressions(head)]
+    fetches = [argument_value(shell, expression) for expression in split_expressions(head)]
     session = stacks.get_default_session()
     if session is None:
         raise CommandError("no default session: create one (sess = tf.InteractiveSession()) "
                            "or make one default with :enter SESSION")
-    session.run(fetches, feed_dict=feed_dict(shell, feeds))
+    session.run(fetches[0] if len(fetches) == 1 else fetches,
+                feed_dict=feed_dict(shell, feeds))
 
 
 def feed_dict(shell, feeds):
-    """{key: value} from (key text, value text) pairs; keys are Python or tensor names."""
+    """{key: value} from (key text, value text) pairs; keys are Python or graph names."""
     if not feeds:
         return None
     result = {}
     for key_text, value_text in feeds:
-        result[_feed_key(shell, key_text)] = shell.evaluate(value_text)
+        result[argument_value(shell, key_text)] = shell.evaluate(value_text)
     return result
 
 
-def _feed_key(shell, text):
+def argument_value(shell, text: str) -> Any:
+    """What a command argument stands for: its value as a Python expression or, when no
+    Python name of that spelling exists, the element of the session's graph it names: the
+    tensor `add_1:0`, or for an op name its first output (as TF's feeds name it), or the op
+    itself if it has no outputs (an initializer, say)."""
     if is_tensor_name(text):
-        return text
+        return _graph_element(text)
     try:
         return shell.evaluate(text)
     except NameError:
-        if text.replace("/", "").replace("_", "").isalnum():
-            return text + ":0"
-        raise CommandError(f"unknown feed key {text!r}: use a tensor variable or a tensor "
-                           "name like x:0") from None
+        if not _GRAPH_NAME.fullmatch(text):
+            raise
+        return _graph_element(text)
+
+
+def _graph_element(name: str):
+    session = stacks.get_default_session()
+    graph = session.graph if session is not None else get_default_graph()
+    op_name, _, index = name.partition(":")
+    op = graph._get_operation_or_none(op_name)
+    if op is None:
+        raise CommandError(f"{op_name!r} is neither a Python name nor an op of {graph.name}; "
+                           ":ops lists the ops")
+    if not op.outputs and not index:
+        return op
+    position = int(index or 0)
+    if position >= len(op.outputs):
+        raise CommandError(f"op {op_name!r} has {count_of(len(op.outputs), 'output')}, so "
+                           f"there is no {name!r}")
+    return op.outputs[position]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ...engine.graph import stacks
 from ...engine.graph.graph import default_graph_snapshot, global_default_graph
 from ...engine.run.session import BaseSession
+from ..report import count_of, with_article
 from ..styled import Styled
 from .table import CommandError, command
 
@@ -29,12 +30,12 @@ def stack_view(shell, compact: bool = False) -> Styled:
     graphs = default_graph_snapshot()
     for depth, graph in enumerate(graphs):
         out.add("\n* " if depth == 0 else "\n  ").add(f"{naming.graph(graph)}  "
-                                                      f"{graph.version} ops")
+                                                      f"{count_of(graph.version, 'op')}")
         if depth == 0:
             out.add("  <- default", "op.executed")
     global_default = global_default_graph()
-    out.add("\n* " if not graphs else "\n  ").add(f"{naming.graph(global_default)}  "
-                                                  f"{global_default.version} ops  (global)")
+    out.add("\n* " if not graphs else "\n  ").add(
+        f"{naming.graph(global_default)}  {count_of(global_default.version, 'op')}  (global)")
     if not graphs:
         out.add("  <- default", "op.executed")
     others = [s for s in naming.sessions_in_namespace() if s not in sessions]
@@ -60,7 +61,8 @@ def _compact_stack_view(shell) -> Styled:
     for depth, graph in enumerate(graphs):
         global_mark = " (global)" if depth == len(graphs) - 1 else ""
         out.add("\n* " if depth == 0 else "\n  ").add(f"{naming.graph(graph)} "
-                                                      f"{graph.version} ops{global_mark}")
+                                                      f"{count_of(graph.version, 'op')}"
+                                                      f"{global_mark}")
     return out
 
 
@@ -92,7 +94,8 @@ def enter_command(shell, args):
         raise CommandError("usage: :enter SESSION (a variable holding a tf.Session)")
     session = shell.evaluate(args)
     if not isinstance(session, BaseSession):
-        raise CommandError(f"{args} is a {type(session).__name__}, not a tf.Session")
+        raise CommandError(f"{args} is {with_article(type(session).__name__)}, not a "
+                           "tf.Session")
     context = session.as_default()
     context.__enter__()
     shell.entered_contexts.append((session, context))

@@ -18,7 +18,8 @@ class Command:
     summary: str
     help: str
     function: Callable
-    completes: str = "python"  # what its arguments complete to: python, session, op, scope, file
+    # what its arguments complete to: python, value (python or op names), session, op, scope, file
+    completes: str = "python"
 
 
 COMMANDS: dict[str, Command] = {}

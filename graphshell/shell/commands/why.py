@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...engine.graph.frames import while_loop_of
 from ...engine.run.prune import why_needed
+from ..report import wrap
 from ..styled import Styled
 from .inspect import parse_step_number
 from .table import CommandError, command
@@ -54,9 +55,8 @@ def _not_run_reason(step, op, fetched) -> Styled:
     out = Styled()
     if step.plan is not None and op in step.plan.position:
         if step.error is not None:
-            return out.add("did not run", "error").add(": the step failed at "
-                                                       f"{getattr(step.failed_op, 'name', '?')} "
-                                                       "before reaching it")
+            return out.add("did not run", "error").add(f": {_how_the_step_ended(step)} before "
+                                                       "reaching it")
         loop = while_loop_of(op)
         if loop is not None and loop.loop_cond in step.executed_ops:
             return out.add("did not run", "op.pruned").add(
@@ -75,6 +75,13 @@ def _not_run_reason(step, op, fetched) -> Styled:
                                               "(through data or control edges)")
 
 
+def _how_the_step_ended(step) -> str:
+    if step.interrupted:
+        return "the step was interrupted (Ctrl-C)"
+    failed = step.failed_op
+    return f"the step failed at {failed.name}" if failed is not None else "the step failed"
+
+
 @command("why", ":why OP [N]", completes="op")
 def why_command(shell, args):
     """Explain why OP ran or did not run in step N (default: the last step).
@@ -86,7 +93,7 @@ def why_command(shell, args):
         raise CommandError("usage: :why OP [N]")
     step = parse_step_number(shell, parts[1] if len(parts) == 2 else "")
     op = _resolve_op(shell, parts[0], step.graph)
-    shell.emit("why", explain(step, op), (step, op))
+    shell.emit("why", wrap(explain(step, op), shell.width), (step, op))
 
 
 def _resolve_op(shell, text, graph):
