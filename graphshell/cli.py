@@ -7,22 +7,57 @@ import argparse
 import os
 import sys
 
+from . import __version__
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+EPILOG = """\
+examples:
+  graphshell                           the REPL (in a terminal)
+  graphshell --echo sample_graphs/eval_vs_run.gsh
+                                       a lesson, each input above its output
+  graphshell --tui sample_graphs/cond_branch_not_taken.gsh
+                                       the explorer, with a lesson loaded
+  graphshell -c "s = tf.InteractiveSession(); :eval tf.constant(2.0) * 3"
+                                       inputs separated by ';'
+  graphshell --echo lesson.gsh > lesson.transcript
+  graphshell --check lesson.transcript replay a transcript; report what differs
+
+in scripts, a line ending in `# error: ClassName` is expected to fail with that error: the
+error is printed and the script goes on (exit 1 if it does not fail so).
+
+environment:
+  NO_COLOR            if set to a non-empty value, no colour anywhere (no-color.org)
+  GRAPHSHELL_HISTORY  the REPL's history file (default ~/.local/share/graphshell/history)
+
+exit status:
+  0    every input ran (or failed as marked); --check: every output as expected
+  1    an input failed, a marked error did not happen, or --check found a difference
+  2    usage error (bad option, missing or unreadable file, --tui without a terminal)
+  130  interrupted (Ctrl-C)
+  n    the script called sys.exit(n) or exit(n)
+"""
 
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(
         prog="graphshell",
         description="See how a TF1 dataflow graph executes: a REPL, a TUI explorer and a "
-                    "script runner over a numpy re-implementation of tf.compat.v1.")
+                    "script runner over a numpy re-implementation of tf.compat.v1.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"graphshell {__version__}")
     parser.add_argument("file", nargs="?", help="a script (.gsh or .py) to run")
     parser.add_argument("-c", dest="code", help="run CODE (inputs separated by ';')")
     parser.add_argument("--tui", action="store_true", help="open the full-screen explorer")
     parser.add_argument("--echo", action="store_true", help="print each input before its output")
     parser.add_argument("--keep-going", action="store_true",
                         help="report every error and continue; exit 1 at the end if any")
+    parser.add_argument("--check", nargs="+", metavar="TRANSCRIPT",
+                        help="replay transcripts (the --echo format; in a .md file, its ```text "
+                             "blocks starting with >>>) and report every output that differs; "
+                             "exit 1 on any")
     parser.add_argument("--color", action="store_true",
-                        help="colour script output (never when NO_COLOR is set)")
+                        help="colour script output (never when NO_COLOR is non-empty)")
     parser.add_argument("--timings", action="store_true", help="show step and op times")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed for random ops without a seed (scripts default to 0)")
@@ -43,6 +78,8 @@ def main(argv=None) -> int:
 def _dispatch(args) -> int:
     interactive = args.code is None and args.file is None and sys.stdin.isatty() \
         and sys.stdout.isatty()
+    if args.check:
+        return _check_transcripts(args)
     if args.tui:
         return _run_tui(args)
     if interactive:
@@ -72,15 +109,13 @@ class _UsageError(Exception):
 
 def _run_script(args) -> int:
     from .faces.script import ScriptRunner
-    from .shell.core import Shell
     try:
         text, filename = _script_text(args)
     except _UsageError as error:
         print(f"graphshell: {error}", file=sys.stderr)
         return EXIT_USAGE
-    color = args.color and "NO_COLOR" not in os.environ
-    # scripts are reproducible by default: unseeded random ops draw from seed 0
-    shell = Shell(timings=args.timings, seed=0 if args.seed is None else args.seed)
+    color = args.color and not colour_disabled()
+    shell = _script_shell(args)
     runner = ScriptRunner(shell, echo=args.echo, keep_going=args.keep_going, color=color)
     try:
         return runner.run(text, filename)
@@ -88,11 +123,65 @@ def _run_script(args) -> int:
         shell.close()
 
 
+def colour_disabled() -> bool:
+    """NO_COLOR as no-color.org defines it: set to a non-empty value."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def _script_shell(args):
+    from .shell.core import Shell
+    # scripts are reproducible by default: unseeded random ops draw from seed 0
+    return Shell(timings=args.timings, seed=0 if args.seed is None else args.seed)
+
+
+def _check_transcripts(args) -> int:
+    from .shell.commands.session import read_script
+    from .shell.commands.table import CommandError
+    if args.file is not None or args.code is not None:
+        print("graphshell: --check takes transcript files only (no script, no -c)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    status = EXIT_OK
+    for path in args.check:
+        try:
+            text = read_script(path)
+        except CommandError as error:
+            print(f"graphshell: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        status = max(status, _check_one_file(args, text, path))
+    return status
+
+
+def _check_one_file(args, text: str, path: str) -> int:
+    """A transcript file, or each transcript in a Markdown file, each in a fresh shell."""
+    from .faces.script import check_transcript
+    from .shell.transcript import in_markdown
+    blocks = in_markdown(text) if path.endswith(".md") else [text]
+    if not blocks:
+        print(f"{path}: no transcript (a ```text block starting with `>>> `) found")
+        return EXIT_ERROR
+    status = EXIT_OK
+    for number, block in enumerate(blocks, 1):
+        shell = _script_shell(args)
+        name = f"{path} transcript {number}" if len(blocks) > 1 else path
+        try:
+            status = max(status, check_transcript(shell, block, name))
+        finally:
+            shell.close()
+    return status
+
+
 def _run_tui(args) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print("graphshell: --tui needs a terminal (stdin and stdout); run scripts without "
               "--tui", file=sys.stderr)
         return EXIT_USAGE
+    if args.file is not None:  # a missing file is said here, not inside the explorer
+        try:
+            _script_text(args)
+        except _UsageError as error:
+            print(f"graphshell: {error}", file=sys.stderr)
+            return EXIT_USAGE
     from .faces.tui.app import run_tui
     return run_tui(script=args.file, seed=args.seed)
 

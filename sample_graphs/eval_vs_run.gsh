@@ -15,6 +15,6 @@ sess = tf.Session()
 tf.get_default_session() is sess
 t.eval() == sess.run(t)
 # eval() takes one tensor; run() takes any structure
-:eval [tu, ut]
+:eval [tu, ut]  # error: AttributeError
 sess.run({"tu": tu, "both": (tu, ut)})
 :steps

@@ -5,7 +5,7 @@ y = tf.add(h, 1.0, name="y")
 unused = tf.sqrt(x, name="unused")
 sess = tf.InteractiveSession()
 # x must be fed: y depends on it
-:eval y
+:eval y  # error: InvalidArgumentError
 :eval y --feed x=3.0
 # feeding h (an intermediate tensor) means x and h do not run at all
 :eval y --feed h=10.0

@@ -6,7 +6,6 @@ b = tf.Variable(0.3, name="b")
 z = tf.constant(0.0, name="z0")
 for i in range(100):
     z = a * tf.cos(z + i) + z * tf.sin(b - i)
-
 grad = tf.gradients(z, [a, b])
 init = tf.global_variables_initializer()
 len(tf.get_default_graph().get_operations())
@@ -15,6 +14,7 @@ sess = tf.Session()
 init.run()
 print("z:", z.eval())
 # grad is a Python list: eval() cannot take it, run() can
+grad.eval()  # error: AttributeError
 print("grad", sess.run(grad))
 # computing z and grad in one step shares the forward pass
 :run z grad

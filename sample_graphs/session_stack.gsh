@@ -10,10 +10,8 @@ with outer.as_default():
         c.eval()
     print("top is outer again:", tf.get_default_session() is outer)
     c.eval()
-
 :stack
 with tf.Session() as temporary:
     c.eval()
-
-temporary.run(c)
+temporary.run(c)  # error: RuntimeError
 outer.run(c)

@@ -11,7 +11,7 @@ v.eval()
 :exit
 :enter s2
 # s2 never initialized v: reading it is a FailedPreconditionError
-v.eval()
+v.eval()  # error: FailedPreconditionError
 v.initializer.run()
 v.eval()
 :exit

@@ -18,9 +18,10 @@ from ..engine.graph.context import EngineContext
 from ..engine.graph.graph import Graph
 from ..engine.run import steps as engine_steps
 from ..engine.run.session import BaseSession
-from . import commands, python_exec
+from . import commands, marks, python_exec
+from .history import RecordedInput, is_recorded
 from .naming import Naming
-from .report import step_line, value_text
+from .report import count_of, step_line, value_text
 from .results import Entry, ErrorInfo, Result
 from .splitter import is_complete_input
 from .styled import Styled
@@ -42,7 +43,15 @@ class Shell:
         self.steps = []
         self.on_entry = None
         self.entered_contexts = []
-        self.last_traceback = None
+        self.last_traceback = None       # the last error's full Python traceback (:tb --all)
+        self.last_user_traceback = None  # the same with only the user's frames (:tb)
+        self.inputs: list[RecordedInput] = []  # what :history lists and :save writes
+        self.tb_hints = True   # point to :tb when it has more to show (scripts turn this off)
+        self.echo_loads = True  # :load shows each input above its output unless --quiet
+        self._expected = None  # the error class the running input is marked with
+        self._show_values = True
+        self._inputs_run = 0
+        self._traceback_says_more = False  # the error being reported came from a deeper call
         self.namespace = self._fresh_namespace()
         self.naming = Naming(self.namespace)
         self._result = None
@@ -82,19 +91,22 @@ class Shell:
         with self.activated():
             return tf.get_default_session()
 
-    def execute(self, text: str, line: int = None, filename: str = "<input>") -> Result:
-        """Runs one input: a `:command` line or a Python statement (possibly multi-line)."""
-        with self.activated():
-            return self._execute(text, line, filename)
+    def execute(self, text: str, line: int | None = None, filename: str = "<input>",
+                show_values: bool = True) -> Result:
+        """Runs one input: a `:command` line or a Python statement (possibly multi-line).
 
-    def _execute(self, text: str, line, filename) -> Result:
+        An input ending in `# error: ClassName` is expected to fail so: its error is reported
+        (marked `expected`) and is not the result's error; if it does not fail, that is.
+        `show_values=False` runs it as a line of a .py file: no value is displayed.
+        """
+        with self.activated():
+            return self._execute(text, line, filename, show_values)
+
+    def _execute(self, text: str, line, filename, show_values) -> Result:
         result = self._result = Result()
         self._reports_shown, self._reports_hidden = 0, []
         try:
-            if text.lstrip().startswith(":"):
-                self._run_command(text.strip(), line)
-            elif text.strip():
-                self._run_python(text, line or 1, filename)
+            self._run_input(text, line, filename, show_values)
         except KeyboardInterrupt as interrupt:
             self._fail(ErrorInfo("KeyboardInterrupt", "interrupted; the shell, its graphs and "
                                  "sessions are intact", line, interrupt))
@@ -104,24 +116,42 @@ class Shell:
         finally:
             self._note_hidden_steps()
             self._result = None
+        if is_recorded(text):
+            self.inputs.append(RecordedInput.of(text, result))
         return result
 
-    def execute_nested(self, text: str, line: int, filename: str) -> Result:
+    def execute_nested(self, text: str, line: int, filename: str,
+                       show_values: bool = True) -> Result:
         """Runs one input of a loaded script inside the current input (for :load)."""
         outer = self._result
         inner = Result()
         self._result = inner
         try:
-            if text.lstrip().startswith(":"):
-                self._run_command(text.strip(), line)
-            else:
-                self._run_python(text, line, filename)
+            self._run_input(text, line, filename, show_values)
         finally:
             self._result = outer
             outer.entries.extend(inner.entries)
         if inner.quit:
             outer.quit = True
+            outer.exit_status = inner.exit_status
         return inner
+
+    def _run_input(self, text: str, line, filename: str, show_values: bool) -> None:
+        source, expected = marks.split_mark(text)
+        saved = self._expected, self._show_values
+        self._expected, self._show_values = expected, show_values
+        try:
+            if source.lstrip().startswith(":"):
+                self._run_command(source.strip(), line)
+            elif not python_exec.is_blank_or_comment(source):
+                self._run_python(source, line or 1, filename)
+            self._expected = None
+            result = self._result
+            if expected is not None and result.expected_error is None and result.error is None:
+                self._fail(ErrorInfo("", f"expected {expected} (marked on this input), but it "
+                                         "ran without error", line))
+        finally:
+            self._expected, self._show_values = saved
 
     def request_quit(self) -> None:
         self._result.quit = True
@@ -148,36 +178,75 @@ class Shell:
         if self.on_entry is not None:
             self.on_entry(entry)
 
+    def report(self, info: ErrorInfo) -> None:
+        """Reports an error found outside Python and commands (a script's syntax checked before
+        it runs) as the shell reports its own."""
+        self._fail(info)
+
     def _fail(self, info: ErrorInfo) -> None:
-        if self._result is not None and self._result.error is None:
-            self._result.error = info
-        self.emit("error", Styled.plain_text(info.one_line(), "error"), info)
+        result, expected = self._result, self._expected
+        if expected is not None and result is not None and result.expected_error is None \
+                and marks.matches(info.exception, info.type_name, expected):
+            info.expected = True
+            result.expected_error = info
+        else:
+            if expected is not None:
+                info.message += f" (this input is marked to fail with {expected})"
+            if result is not None and result.error is None:
+                result.error = info
+        body = Styled.plain_text(info.one_line(), "error")
+        if info.detail:
+            body.add("\n" + info.detail, "error.where")
+        if self.tb_hints and self._traceback_says_more:
+            body.add("  (:tb shows where)", "dim")
+        self._traceback_says_more = False
+        self.emit("error", body, info)
 
     # -- Python --------------------------------------------------------------------------------
     def _run_python(self, source: str, line: int, filename: str) -> None:
         if python_exec.mentions_tensorflow_import(source):
             self.emit("note", python_exec.TENSORFLOW_NOTE)
+        typed = filename == "<input>"
+        if typed:  # each typed input is its own "file", so tracebacks show the right source
+            self._inputs_run += 1
+            filename = f"<input {self._inputs_run}>"
+        python_exec.remember_source(filename, line, source)
+        mode = "single" if self._show_values else "exec"
         try:
             note = lambda text: self.emit("note", text)  # noqa: E731
-            code = python_exec.compile_input(source, filename, line, note)
+            code = python_exec.compile_input(source, filename, line, note, mode)
             python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note)
         except KeyboardInterrupt:
             raise
+        except SystemExit as request:
+            self._exit(request)
         except BaseException as error:
-            if isinstance(error, SystemExit):
-                self._result.quit = True
-                return
-            self.last_traceback = "".join(traceback.format_exception(error))
-            info = python_exec.error_info(error, filename)
-            if filename == "<input>" and "\n" not in source.strip():
+            self._remember_error(error, filename)
+            info = python_exec.error_info(error, filename, commands=self._show_values)
+            if typed and "\n" not in source.strip():
                 info.line = None  # "line 1" says nothing about a one-line input
             self._fail(info)
+
+    def _exit(self, request: SystemExit) -> None:
+        status, message = python_exec.exit_status(request)
+        self._result.quit = True
+        self._result.exit_status = status
+        if message:
+            self.emit("error", message)
+
+    def _remember_error(self, error: BaseException, filename: str | None = None) -> None:
+        """Keeps the error's tracebacks as text (not the frames, which would keep every local
+        variable of the failed input alive)."""
+        self.last_traceback = "".join(traceback.format_exception(error)).rstrip("\n")
+        self.last_user_traceback = python_exec.user_traceback(error)
+        self._traceback_says_more = filename is not None and \
+            python_exec.has_deeper_frames(error, filename)
 
     def _on_output(self, text: str) -> None:
         self.emit("output", text)
 
     def _on_value(self, value) -> None:
-        if value is self._last_results:
+        if not self._show_values or value is self._last_results:
             return  # the step report already showed it
         self.emit("value", value_text(value), value)
 
@@ -190,10 +259,10 @@ class Shell:
             self._fail(ErrorInfo("CommandError", str(error), line, error))
         except KeyboardInterrupt:
             raise
-        except SystemExit:  # exit() inside an argument means what it means in Python
-            self._result.quit = True
+        except SystemExit as request:  # exit() inside an argument means what it means in Python
+            self._exit(request)
         except Exception as error:
-            self.last_traceback = "".join(traceback.format_exception(error))
+            self._remember_error(error)
             self._fail(ErrorInfo(type(error).__name__, python_exec.one_line_message(error), line,
                                  error))
 
@@ -220,16 +289,17 @@ class Shell:
             self._reports_hidden.append(step.number)
             return
         self._reports_shown += 1
-        self.emit("step", step_line(step, self.naming.session(step.session), self.timings), step)
-        if step.error is None and not _only_ops(step):
+        line = step_line(step, self.naming.session(step.session), self.timings, self.width)
+        self.emit("step", line, step)
+        if step.error is None and not _only_ops(step) and self._show_values:
             self._last_results = step.results
             self.emit("value", value_text(step.results), step.results)
 
     def _note_hidden_steps(self) -> None:
         hidden = self._reports_hidden
         if hidden:
-            self.emit("note", f"... {len(hidden)} more steps not shown (steps {hidden[0]}-"
-                              f"{hidden[-1]}); :steps lists them")
+            self.emit("note", f"... {count_of(len(hidden), 'more step')} not shown "
+                              f"(steps {hidden[0]}-{hidden[-1]}); :steps lists them")
             self._reports_hidden = []
 
     def step_by_number(self, number: int):

@@ -3,8 +3,11 @@ printed output and warnings, and `import tensorflow` bound to graphshell's tf.""
 
 from __future__ import annotations
 
+import ast
 import builtins
 import io
+import linecache
+import os
 import re
 import sys
 import traceback
@@ -75,13 +78,33 @@ class LineWriter(io.TextIOBase):
             self._pending = ""
 
 
-def compile_input(source: str, filename: str, first_line: int, on_warning):
-    """Compiles one statement in 'single' mode (expression values are displayed), keeping the
-    line numbers of the original file."""
+def compile_input(source: str, filename: str, first_line: int, on_warning,
+                  mode: str = "single"):
+    """Compiles one statement, keeping the line numbers of the original file: in 'single' mode
+    expression values are displayed (the REPL's way), in 'exec' mode they are not (a .py
+    file's way)."""
     padded = "\n" * (first_line - 1) + source
     if not source.endswith("\n"):
         padded += "\n"
-    return compile_quietly(padded, filename, "single", on_warning)
+    return compile_quietly(padded, filename, mode, on_warning)
+
+
+def is_blank_or_comment(source: str) -> bool:
+    """Whether an input holds nothing to run (Python's REPL takes `# note` silently)."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in source.split("\n"))
+
+
+def remember_source(filename: str, first_line: int, source: str) -> None:
+    """Makes the text of an input that is not a file (`<input 3>`, `<stdin>`) known to
+    linecache, so tracebacks show its source lines as they do for files."""
+    if not filename.startswith("<"):
+        return
+    cached = linecache.cache.get(filename)
+    lines = list(cached[2]) if cached else []
+    new = [line + "\n" for line in source.split("\n")]
+    lines.extend("\n" for _ in range(first_line - 1 + len(new) - len(lines)))
+    lines[first_line - 1:first_line - 1 + len(new)] = new
+    linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
 
 
 def compile_quietly(source: str, filename: str, mode: str, on_warning):
@@ -124,18 +147,120 @@ def run_code(code, namespace, on_output, on_value, on_warning):
         warnings.showwarning = saved_showwarning
 
 
-def error_info(error: BaseException, filename: str) -> ErrorInfo:
-    """One line for people: the error class, its message flattened, and the input line."""
-    line = None
+def error_info(error: BaseException, filename: str, commands: bool = True) -> ErrorInfo:
+    """One line for people: the error class, its message flattened, and the input line (a
+    SyntaxError also gets its column, and its source line with a caret as detail).
+    `commands` says whether a hint may name a :command (not in a .py file)."""
     if isinstance(error, SyntaxError) and error.filename == filename:
-        line = error.lineno
-        message = error.msg
-    else:
-        for frame in traceback.extract_tb(error.__traceback__):
-            if frame.filename == filename:
-                line = frame.lineno
-        message = one_line_message(error)
+        return _syntax_error_info(error)
+    frames = traceback.extract_tb(error.__traceback__)
+    line = None
+    for frame in frames:
+        if frame.filename == filename:
+            line = frame.lineno
+    message = one_line_message(error)
+    if _is_eval_of_a_structure(error) and frames:
+        at_top = frames[-1].filename == filename and frames[-1].name == "<module>"
+        receiver = _receiver_of_eval(frames[-1])
+        message += f" ({structure_eval_hint(receiver, error.obj, commands and at_top)})"
     return ErrorInfo(type(error).__name__, message, line, error)
+
+
+def _syntax_error_info(error: SyntaxError) -> ErrorInfo:
+    message = error.msg
+    text = (error.text or "").rstrip("\n")
+    column = error.offset if error.offset and text else None
+    detail = ""
+    if column is not None:
+        stripped = text.lstrip()
+        start = column - 1 - (len(text) - len(stripped))
+        end = getattr(error, "end_offset", None)
+        same_line = getattr(error, "end_lineno", error.lineno) == error.lineno
+        width = end - column if end and same_line and end > column else 1
+        detail = f"    {stripped}\n    {' ' * max(start, 0)}{'^' * width}"
+    return ErrorInfo(type(error).__name__, message, error.lineno, error, column=column,
+                     detail=detail)
+
+
+def _is_eval_of_a_structure(error: BaseException) -> bool:
+    return isinstance(error, AttributeError) and getattr(error, "name", None) == "eval" \
+        and isinstance(getattr(error, "obj", None), (list, tuple, dict))
+
+
+def _receiver_of_eval(frame: traceback.FrameSummary) -> str | None:
+    """The expression whose `.eval` failed: from the failing span when Python gives one
+    (3.11+), else the text before the first `.eval(` on the line."""
+    line = linecache.getline(frame.filename, frame.lineno or 0).rstrip("\n")
+    column, end_column = getattr(frame, "colno", None), getattr(frame, "end_colno", None)
+    if column is not None and end_column is not None:
+        span = line[column:end_column]
+        if span.endswith(".eval"):
+            return span[:-len(".eval")].strip()
+    found = re.search(r"([\w.]+|\[[^\[\]]*\]|\([^()]*\))\s*\.eval\s*\(", line)
+    return found.group(1) if found else None
+
+
+def structure_eval_hint(receiver: str | None, value, commands: bool = True) -> str:
+    """The teaching hint for `X.eval()` on a list, tuple or dict: a way that fetches it in one
+    step. `receiver` is the expression's text (`grad`, `[tu, ut]`) or None; `commands` says
+    whether a :command may be named (at the shell's top level) or only Python."""
+    kind = type(value).__name__
+    if commands and receiver:
+        way = _run_command_for(receiver)
+    else:
+        way = f"tf.get_default_session().run({receiver or '...'})"
+    return f"eval() takes one tensor; {way} fetches a {kind} in one step"
+
+
+def _run_command_for(receiver: str) -> str:
+    try:
+        tree = ast.parse(receiver, mode="eval").body
+    except SyntaxError:
+        return f"tf.get_default_session().run({receiver})"
+    if isinstance(tree, (ast.List, ast.Tuple)) and tree.elts:
+        parts = [ast.get_source_segment(receiver, element) or "" for element in tree.elts]
+        if all(parts):
+            return ":run " + " ".join(_one_argument(part) for part in parts)
+    return ":run " + _one_argument(receiver)
+
+
+def _one_argument(expression: str) -> str:
+    """:run splits its arguments at spaces: an expression with spaces is wrapped."""
+    return f"({expression})" if " " in expression else expression
+
+
+def exit_status(request: SystemExit) -> tuple[int, str]:
+    """The status `sys.exit(code)` asks for, and the message Python would print: None is 0,
+    an int is itself, anything else is printed and gives 1."""
+    code = request.code
+    if code is None:
+        return 0, ""
+    if isinstance(code, int):
+        return code, ""
+    return 1, str(code)
+
+
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def user_traceback(error: BaseException) -> str:
+    """The traceback of an error as the user's code saw it: their frames with source text,
+    graphshell's own frames counted but not shown."""
+    frames = traceback.extract_tb(error.__traceback__)
+    mine = traceback.StackSummary.from_list(
+        [frame for frame in frames if not _is_graphshell_frame(frame.filename)])
+    hidden = len(frames) - len(mine)
+    parts = ["Traceback (most recent call last):\n"] if mine else []
+    parts += mine.format()
+    parts += traceback.format_exception_only(type(error), error)
+    if hidden:
+        parts.append(f"({hidden} frame{'s' if hidden != 1 else ''} inside graphshell not "
+                     "shown; :tb --all shows them)\n")
+    return "".join(parts).rstrip("\n")
+
+
+def _is_graphshell_frame(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR + os.sep)
 
 
 def one_line_message(error: BaseException) -> str:
@@ -152,3 +277,24 @@ def one_line_message(error: BaseException) -> str:
     if len(text) > 500:
         text = text[:497] + "..."
     return text or type(error).__name__
+
+
+def has_deeper_frames(error: BaseException, filename: str) -> bool:
+    """Whether the error was raised below the input's own line (in a function it called)."""
+    frames = traceback.extract_tb(error.__traceback__)
+    for index, frame in enumerate(frames):
+        if frame.filename == filename:
+            return index < len(frames) - 1
+    return False
+
+
+def syntax_error_of(text: str, filename: str) -> ErrorInfo | None:
+    """The first syntax error of a whole Python file, or None if it compiles."""
+    try:
+        compile(text, filename, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        error.filename = filename
+        return _syntax_error_info(error)
+    except (ValueError, OverflowError, MemoryError, RecursionError):
+        return None  # not a syntax error: running it statement by statement reports it
+    return None

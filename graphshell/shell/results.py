@@ -21,14 +21,23 @@ class Entry:
 class ErrorInfo:
     """An error raised by the input, reduced to one line for people."""
 
-    type_name: str
+    type_name: str     # "" for the shell's own findings (an expected error that did not happen)
     message: str
     line: int | None = None
     exception: BaseException | None = None
+    column: int | None = None  # where a SyntaxError is, counted from 1
+    detail: str = ""           # lines shown below the one line: a SyntaxError's source and caret
+    expected: bool = False     # the input was marked `# error: ThisClass`: reported, not a failure
 
     def one_line(self) -> str:
-        where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.type_name}: {self.message}"
+        places = []
+        if self.line is not None:
+            places.append(f"line {self.line}")
+        if self.column is not None:
+            places.append(f"column {self.column}")
+        where = ", ".join(places) + ": " if places else ""
+        kind = f"{self.type_name}: " if self.type_name else ""
+        return f"{where}{kind}{self.message}"
 
 
 @dataclass
@@ -39,6 +48,8 @@ class Result:
     error: ErrorInfo | None = None
     quit: bool = False
     open_tui: bool = False
+    exit_status: int | None = None  # set by sys.exit(n) / exit(n): the status a script ends with
+    expected_error: ErrorInfo | None = None  # the marked error that happened, as marked
 
     @property
     def ok(self) -> bool:

@@ -32,14 +32,25 @@ def is_complete_input(text: str) -> bool:
 
 def split_script(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """Yields (first line number, input text) for each command or statement."""
-    buffer, start = [], 0
+    for number, text in script_items(lines):
+        if text and not text.startswith("#"):
+            yield number, text
+
+
+def script_items(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Like split_script, and also yields each blank line ("") and comment line between inputs
+    as an item of its own: the items hold every line of the script once, in order (what
+    --echo prints, and what a transcript's inputs put back together)."""
+    buffer: list[str] = []
+    start = 0
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if buffer and _ends_before(line, buffer):
-            yield start, "\n".join(buffer).rstrip("\n")
+            yield from _flushed(start, buffer)
             buffer = []
         if not buffer:
             if not line.strip() or line.lstrip().startswith("#"):
+                yield number, line.strip()
                 continue
             if line.lstrip().startswith(":"):
                 yield number, line.strip()
@@ -50,7 +61,17 @@ def split_script(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
             yield start, "\n".join(buffer)
             buffer = []
     if buffer:
-        yield start, "\n".join(buffer).rstrip("\n")
+        yield from _flushed(start, buffer)
+
+
+def _flushed(start: int, buffer: list[str]) -> Iterator[tuple[int, str]]:
+    """A statement without the blank lines that ended it, then those lines."""
+    end = len(buffer)
+    while end > 1 and not buffer[end - 1].strip():
+        end -= 1
+    yield start, "\n".join(buffer[:end])
+    for offset in range(end, len(buffer)):
+        yield start + offset, ""
 
 
 def _ends_before(line: str, buffer) -> bool:

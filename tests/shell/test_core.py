@@ -4,6 +4,7 @@ import pytest
 from shell_helpers import run_lines
 
 from graphshell import tf
+from graphshell.shell.core import Shell
 
 
 def test_eval_twice_is_two_steps_and_run_is_one(shell):
@@ -29,7 +30,8 @@ def test_eval_of_a_list_gives_tensorflows_error_and_a_hint(shell):
                           ":eval [a, a]")
     assert result.error.type_name == "AttributeError"
     assert "'list' object has no attribute 'eval'" in result.error.message
-    assert ":run [a, a]" in result.error.message
+    assert ":run a a fetches a list in one step" in result.error.message
+    assert shell.execute(":run a a").error is None  # the hint names a command that works
 
 
 def test_run_without_a_default_session_explains_how_to_get_one(shell):
@@ -238,3 +240,77 @@ def test_reset_numbers_steps_from_one_but_never_reuses_a_graph_or_session_name(s
     assert text.startswith("step 1 on t (run)")
     assert shell.namespace["t"].name == "Session#2"
     assert shell.default_graph().name == "Graph#2"
+
+
+# -- hints, carets and tracebacks ---------------------------------------------------------------
+def test_eval_of_a_list_in_python_gets_the_hint_naming_a_command_that_works(shell):
+    run_lines(shell, "a = tf.constant(2.0, name='a')", "grad = [a, a * 2]",
+              "s = tf.InteractiveSession()")
+    result = shell.execute("grad.eval()")
+    assert result.error.message == ("'list' object has no attribute 'eval' (eval() takes one "
+                                    "tensor; :run grad fetches a list in one step)")
+    assert shell.execute(":run grad").ok  # the command named works
+    literal = shell.execute("[a, grad[1]].eval()").error.message
+    assert literal.endswith("(eval() takes one tensor; :run a grad[1] fetches a list in one step)")
+    assert shell.execute(":run a grad[1]").ok
+
+
+def test_inside_a_function_the_hint_is_python(shell):
+    run_lines(shell, "def show(x):\n    return x.eval()\n")
+    message = shell.execute("show((1, 2))").error.message
+    assert message.endswith("(eval() takes one tensor; tf.get_default_session().run(x) fetches "
+                            "a tuple in one step)")
+
+
+def test_a_syntax_error_has_its_column_and_a_caret(shell):
+    result = shell.execute("y = [1, 2 3]")
+    try:
+        compile("y = [1, 2 3]", "<test>", "exec")
+    except SyntaxError as error:
+        python_says = error
+    assert result.error.column == python_says.offset
+    lines = result.text.splitlines()
+    assert lines[0] == f"column {python_says.offset}: SyntaxError: {python_says.msg}"
+    assert lines[1:] == ["    y = [1, 2 3]", "    " + " " * (python_says.offset - 1) +
+                         "^" * (python_says.end_offset - python_says.offset)]
+
+
+def test_tb_shows_the_users_frames_with_their_source(shell):
+    run_lines(shell, "def inner(v):\n    return 1 / v\n", "def outer():\n    return inner(0)\n")
+    result = shell.execute("outer()")
+    assert result.text.endswith("ZeroDivisionError: division by zero  (:tb shows where)\n")
+    shown = shell.execute(":tb").text
+    assert "graphshell/shell" not in shown
+    assert 'File "<input 3>", line 1, in <module>\n    outer()' in shown
+    assert 'File "<input 2>", line 2, in outer\n    return inner(0)' in shown
+    assert 'File "<input 1>", line 2, in inner\n    return 1 / v' in shown
+    assert "ZeroDivisionError: division by zero\n(2 frames inside graphshell not shown; " \
+        ":tb --all shows them)" in shown
+    assert "graphshell/shell/core.py" in shell.execute(":tb --all").text
+
+
+def test_no_pointer_to_tb_when_it_has_nothing_more_to_show(shell):
+    assert shell.execute("undefined_name").text == \
+        "NameError: name 'undefined_name' is not defined\n"
+
+
+def test_an_input_holding_only_a_comment_runs_nothing(shell):
+    result = shell.execute("# just a note")
+    assert result.ok and result.text == ""
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_help_fits_the_shells_width_without_cutting_a_word(width):
+    from graphshell.shell.commands.table import COMMANDS
+    shell = Shell(width=width)
+    try:
+        listing = shell.execute(":help").text
+        one = shell.execute(":help load").text
+    finally:
+        shell.close()
+    for text in (listing, one):
+        assert all(len(line) <= width for line in text.splitlines()), text
+    words = " ".join(listing.split())
+    for found in COMMANDS.values():  # each summary whole, its words in order, none cut
+        assert f"{found.usage} {found.summary}" in words, found.name
+    assert one.split() == (COMMANDS["load"].usage + " " + COMMANDS["load"].help).split()

@@ -138,3 +138,131 @@ def test_a_reader_that_stops_early_ends_the_script_quietly():
                "| head -2")
     done = subprocess.run(command, shell=True, capture_output=True, timeout=60)
     assert done.stdout == b"0\n1\n" and done.stderr == b""
+
+
+# -- expected-error marks ------------------------------------------------------------------------
+def test_a_marked_error_is_printed_and_the_script_goes_on_to_exit_0():
+    script = (b"s = tf.InteractiveSession()\nx = tf.placeholder(tf.float32, name='x')\n"
+              b":eval x  # error: InvalidArgumentError\nundefined  # error: NameError\n"
+              b"print('reached')\n")
+    done = graphshell(stdin=script)
+    assert done.returncode == 0 and done.stderr == b""
+    lines = done.stdout.decode().splitlines()
+    assert lines[1].startswith("line 3: InvalidArgumentError: You must feed a value")
+    assert lines[2:] == ["line 4: NameError: name 'undefined' is not defined", "reached"]
+
+
+def test_a_marked_error_may_name_a_base_class():
+    done = graphshell(stdin=b"{}['k']  # error: LookupError\n")
+    assert done.returncode == 0 and done.stdout == b"line 1: KeyError: k\n"
+
+
+def test_a_marked_error_that_does_not_happen_is_one_line_and_exit_1():
+    done = graphshell(stdin=b"x = 1  # error: NameError\nprint('not reached')\n")
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr == (b"line 1: expected NameError (marked on this input), but it ran "
+                           b"without error\n")
+
+
+def test_another_error_than_the_marked_one_fails():
+    done = graphshell("--keep-going", stdin=b"1/0  # error: NameError\nprint('on')\n")
+    assert done.returncode == 1 and done.stdout == b"on\n"
+    assert done.stderr == (b"line 1: ZeroDivisionError: division by zero (this input is "
+                           b"marked to fail with NameError)\n")
+
+
+def test_a_mark_in_a_string_is_no_mark():
+    done = graphshell(stdin=b"print('# error: NameError')\n")
+    assert done.returncode == 0 and done.stdout == b"# error: NameError\n"
+
+
+# -- exit statuses and pipes ---------------------------------------------------------------------
+@pytest.mark.parametrize("call, status, stderr", [
+    ("import sys; sys.exit(3)", 3, b""), ("exit(7)", 7, b""), ("sys.exit()", 0, b""),
+    ("raise SystemExit('bye')", 1, b"bye\n"), ("import sys; sys.exit(0)", 0, b""),
+])
+def test_sys_exit_sets_the_exit_status(call, status, stderr):
+    done = graphshell(stdin=f"import sys\nprint('before')\n{call}\nprint('after')\n".encode())
+    assert done.returncode == status and done.stdout == b"before\n" and done.stderr == stderr
+
+
+def test_exit_inside_a_loaded_script_sets_the_status(tmp_path):
+    inner = tmp_path / "inner.gsh"
+    inner.write_text("print('inner')\nexit(5)\nprint('not reached')\n")
+    done = graphshell(stdin=f":load {inner}\nprint('not reached either')\n".encode())
+    assert done.returncode == 5 and done.stdout == b"inner\n"
+
+
+def test_echo_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    script = tmp_path / "long.gsh"
+    script.write_text("x = 1\n" * 20000)  # more echo than a pipe holds once head has gone
+    command = f"{sys.executable} -m graphshell.cli --echo {script} | head -1"
+    done = subprocess.run(command, shell=True, capture_output=True, timeout=120)
+    assert done.stdout == b">>> x = 1\n" and done.stderr == b""
+
+
+# -- .py files run as Python runs them ---------------------------------------------------------
+def test_a_py_file_shows_only_what_it_prints(tmp_path):
+    program = tmp_path / "program.py"
+    program.write_text('"""A docstring."""\nc = tf.constant(3.0, name="c")\n1 + 1\n'
+                       's = tf.Session()\nprint("c:", s.run(c))\ns.run(c)\n')
+    done = graphshell(str(program))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().splitlines() == [
+        "step 1 on s (run): ran 1 op: c", "c: 3.0", "step 2 on s (run): ran 1 op: c"]
+
+
+def test_a_py_file_with_a_syntax_error_runs_nothing(tmp_path):
+    program = tmp_path / "broken.py"
+    program.write_text("print('first')\nx = (1 +* 2)\n")
+    done = graphshell(str(program))
+    assert done.returncode == 1 and done.stdout == b""
+    assert done.stderr.decode().splitlines() == [
+        "line 2, column 9: SyntaxError: invalid syntax", "    x = (1 +* 2)", "            ^"]
+
+
+# -- the command itself -------------------------------------------------------------------------
+def test_version_and_python_dash_m():
+    from graphshell import __version__
+    done = subprocess.run([sys.executable, "-m", "graphshell", "--version"],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == f"graphshell {__version__}\n".encode()
+    done = subprocess.run([sys.executable, "-m", "graphshell", "-c", "print(6 * 7)"],
+                          capture_output=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == b"42\n"
+
+
+def test_help_lists_environment_exit_statuses_and_examples():
+    text = graphshell("--help").stdout.decode()
+    for needed in ("NO_COLOR", "non-empty", "GRAPHSHELL_HISTORY", "exit status:", "130",
+                   "sys.exit(n)", "examples:", "--check", "# error: ClassName", "--version"):
+        assert needed in text, needed
+
+
+def test_an_empty_no_color_does_not_disable_colour():
+    script = b"s = tf.InteractiveSession()\n:eval tf.constant(1.0)\n"
+    assert b"\x1b[" in graphshell("--color", stdin=script, env={"NO_COLOR": ""}).stdout
+
+
+def test_syntax_errors_name_line_and_column_with_a_caret():
+    source = "x = 1\nfor i in range(3) print(i)\n"
+    try:
+        compile(source, "<test>", "exec")
+    except SyntaxError as error:
+        python_says = error  # where Python's own compiler puts it
+    done = graphshell(stdin=source.encode())
+    assert done.returncode == 1
+    line, text, caret = done.stderr.decode().splitlines()
+    assert line == f"line 2, column {python_says.offset}: SyntaxError: {python_says.msg}"
+    assert text == "    for i in range(3) print(i)"
+    assert caret.index("^") == len("    ") + python_says.offset - 1
+
+
+def test_tui_on_a_missing_file_says_so_before_opening():
+    import pexpect
+    child = pexpect.spawn(sys.executable, ["-m", "graphshell", "--tui", "/no/such/lesson.gsh"],
+                          timeout=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert child.before.decode().strip() == "graphshell: no such file: /no/such/lesson.gsh"
