@@ -1,24 +1,15 @@
 """The explorer, driven headless with textual's Pilot."""
 
-import pytest
 
 from graphshell import tf
 from graphshell.faces.tui.app import GraphshellApp
 from graphshell.faces.tui.command_line import CommandLine
 from graphshell.faces.tui.graph_view import GraphView
 from graphshell.faces.tui.panels import Inspector, StackPanel, StepList
-from graphshell.shell.core import Shell
 
 LESSON = ["t = tf.constant(42.0, name='t')", "u = tf.constant(37.0, name='u')",
           "tu = tf.multiply(t, u, name='tu')", "ut = tf.multiply(u, t, name='ut')",
           "sess = tf.Session()", ":enter sess"]
-
-
-@pytest.fixture
-def shell():
-    instance = Shell(timings=False)
-    yield instance
-    instance.close()
 
 
 async def settle(pilot):

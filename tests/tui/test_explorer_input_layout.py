@@ -3,7 +3,6 @@
 import re
 import threading
 
-import pytest
 from textual import events
 
 from graphshell.faces.tui.app import GraphshellApp
@@ -20,13 +19,6 @@ SEED = ["a = tf.Variable(0.2, name='a')", "b = tf.Variable(0.3, name='b')",
         "z = tf.constant(0.0, name='z0')",
         "for i in range(100):\n    z = a * tf.cos(z + i) + z * tf.sin(b - i)\n",
         "grad = tf.gradients(z, [a, b])"]
-
-
-@pytest.fixture
-def shell():
-    instance = Shell(timings=False)
-    yield instance
-    instance.close()
 
 
 def prepared(shell, lines):

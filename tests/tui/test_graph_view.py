@@ -15,7 +15,6 @@ from graphshell.faces.tui.graph_view import GraphView, legend_lines
 from graphshell.layout import LEGEND_ENTRIES, default_expansion, graph_from_ops, layout
 from graphshell.layout.canvas import BORDERS, DASHED, LINES
 from graphshell.shell.commands.graph import step_states
-from graphshell.shell.core import Shell
 from graphshell.shell.splitter import split_script
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,13 +30,6 @@ class Host(App):
 
     def compose(self):
         yield GraphView(id="graph")
-
-
-@pytest.fixture
-def shell():
-    instance = Shell(timings=False)
-    yield instance
-    instance.close()
 
 
 async def settle(pilot):
