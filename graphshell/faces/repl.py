@@ -1,49 +1,47 @@
 """The interactive REPL: one prompt_toolkit PromptSession over the shell core.
 
 History is kept in a file across runs; Tab completes commands, names, attributes and op names;
-Enter runs the input once it is complete (blocks and brackets continue on the next line); the
-bottom toolbar shows the default session and graph and the last step. Ctrl-C cancels the line
-or interrupts the running step, Ctrl-D quits.
+Enter runs the input once it is complete (blocks and brackets continue on the next line); a
+pasted block of several inputs runs input by input, as a script would; the bottom toolbar
+shows the default session and graph and the last step. Ctrl-C cancels the line or interrupts
+the running input, and never ends the REPL; Ctrl-D quits.
+
+Only the standard library is imported at the top: `run_repl` guards Ctrl-C before importing
+prompt_toolkit (most of the start-up time), so a Ctrl-C while the REPL starts is ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from prompt_toolkit import PromptSession
-from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-from prompt_toolkit.completion import Completer
-from prompt_toolkit.completion import Completion as PromptCompletion
-from prompt_toolkit.formatted_text import ANSI
-from prompt_toolkit.history import FileHistory, InMemoryHistory, ThreadedHistory
-from prompt_toolkit.key_binding import KeyBindings
-from prompt_toolkit.lexers import DynamicLexer, PygmentsLexer, SimpleLexer
-from pygments.lexers.python import Python3Lexer
+from ..shell.styled import Styled, to_ansi
+from .paste import block_inputs
 
-from ..shell.splitter import is_complete_input
-from ..shell.styled import to_ansi
+if TYPE_CHECKING:
+    from ..shell.core import Shell
 
 PROGRESS_AFTER_SECONDS = 1.0
-
-
-def history_path() -> str:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local",
-                                                             "share")
-    return os.environ.get("GRAPHSHELL_HISTORY") or os.path.join(base, "graphshell", "history")
+BANNER = "graphshell: TF1 graphs on numpy. tf and np are imported; :help lists commands."
 
 
 class LazyShell:
-    """Builds the Shell (numpy and the engine) in a thread, so the prompt shows at once."""
+    """Builds the Shell (numpy and the engine) in a thread, so the prompt shows at once;
+    `on_ready` is called (in that thread) once it is built, e.g. to redraw the toolbar."""
 
-    def __init__(self, timings: bool, seed):
+    def __init__(self, timings: bool, seed, on_ready: Callable[[], None] | None = None):
         self._timings, self._seed = timings, seed
+        self.on_ready = on_ready
         self._ready = threading.Event()
-        self._shell, self._error = None, None
+        self._shell: Shell | None = None
+        self._error: BaseException | None = None
         self._started = False
 
     def start(self) -> None:
@@ -59,6 +57,8 @@ class LazyShell:
             self._error = error
         finally:
             self._ready.set()
+        if self.on_ready is not None:
+            self.on_ready()
 
     def get(self):
         self._ready.wait()
@@ -71,78 +71,107 @@ class LazyShell:
         return self._shell if self._ready.is_set() else None
 
 
-class ShellCompleter(Completer):
-    """prompt_toolkit completions from the shell core (none until it has loaded)."""
+class Screen:
+    """The terminal the REPL writes to: entries and notes on stdout, the progress line on
+    stderr. One lock keeps them from writing over each other: every entry clears the progress
+    line first, and the progress line stays hidden while the running input reads stdin."""
 
-    def __init__(self, lazy: LazyShell):
-        self.lazy = lazy
+    def __init__(self, color: bool):
+        self.out, self.err = sys.stdout, sys.stderr  # kept: user code may redirect sys.stdout
+        self.color = color
+        self._lock = threading.Lock()
+        self._progress_shown = False
+        self._readers = 0
 
-    def get_completions(self, document, complete_event):
-        shell = self.lazy.ready
-        if shell is None:
-            return
-        for found in shell.complete(document.text, document.cursor_position):
-            yield PromptCompletion(found.text, start_position=found.start,
-                                   display_meta=found.meta)
+    def entry(self, entry) -> None:
+        self.styled(entry.body)
 
+    def note(self, text: str) -> None:
+        self.styled(Styled.plain_text(text, "note"))
 
-def _key_bindings() -> KeyBindings:
-    bindings = KeyBindings()
+    def styled(self, body: Styled) -> None:
+        self.write(to_ansi(body) if self.color else body.plain)
 
-    @bindings.add("enter")
-    def _(event):
-        """Run the input once complete; an empty line ends an indented block."""
-        buffer = event.current_buffer
-        text = buffer.text
-        if is_complete_input(text):
-            buffer.validate_and_handle()
-            return
-        if "\n" in text and not buffer.document.current_line.strip():
-            candidate = text.rstrip() + "\n"
-            if is_complete_input(candidate):
-                buffer.text = candidate.rstrip("\n")
-                buffer.validate_and_handle()
+    def write(self, text: str) -> None:
+        with self._lock:
+            self._clear_progress()
+            self.out.write(text + "\n")
+            self.out.flush()
+
+    def show_progress(self, text: str) -> None:
+        with self._lock:
+            if self._readers:
                 return
-        buffer.insert_text("\n" + _indent_for(buffer.document.current_line))
+            self.err.write(f"\r\x1b[2K{text}")
+            self.err.flush()
+            self._progress_shown = True
 
-    @bindings.add("escape", "enter")
-    def _(event):
-        event.current_buffer.validate_and_handle()
+    def clear_progress(self) -> None:
+        with self._lock:
+            self._clear_progress()
 
-    return bindings
+    def _clear_progress(self) -> None:
+        if self._progress_shown:
+            self.err.write("\r\x1b[2K")
+            self.err.flush()
+            self._progress_shown = False
+
+    @contextlib.contextmanager
+    def reading(self):
+        """While the running input reads the terminal (input()), no progress line."""
+        with self._lock:
+            self._clear_progress()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._readers -= 1
 
 
-def _indent_for(line: str) -> str:
-    indent = line[:len(line) - len(line.lstrip())]
-    return indent + "    " if line.rstrip().endswith(":") else indent
+class _TerminalReader:
+    """sys.stdin while an input runs: each read hides the progress line until it returns."""
 
+    def __init__(self, stream, screen: Screen):
+        self._stream, self._screen = stream, screen
 
-def toolbar_text(shell) -> str:
-    """`session: sess (Session#1) | graph: Graph#1, 12 ops | last: step 3 run ran 4 ops`"""
-    if shell is None:
-        return "loading tf ...  [Tab complete, :help, Ctrl-D quit]"
-    session, graph = shell.default_session(), shell.default_graph()
-    parts = [f"session: {shell.naming.session_long(session)}" if session is not None
-             else "session: none (:enter SESSION)",
-             f"graph: {shell.naming.graph(graph)}, {graph.version} ops"]
-    if shell.steps:
-        last = shell.steps[-1]
-        state = "failed" if last.error is not None else f"ran {len(last.executed_ops)} ops"
-        parts.append(f"last: step {last.number} {last.origin} {state}")
-    return " | ".join(parts) + "  [Tab complete, :help, Ctrl-D quit]"
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+    def read(self, *args):
+        with self._screen.reading():
+            return self._stream.read(*args)
+
+    def readline(self, *args):
+        with self._screen.reading():
+            return self._stream.readline(*args)
+
+    def readlines(self, *args):
+        with self._screen.reading():
+            return self._stream.readlines(*args)
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
 
 
 class Progress:
-    """Shows elapsed time and steps so far while a long input runs (on stderr)."""
+    """Shows elapsed time and steps so far while a long input runs."""
 
-    def __init__(self, shell, stream):
-        self.shell, self.stream = shell, stream
+    def __init__(self, shell, screen: Screen):
+        self.shell, self.screen = shell, screen
         self._done = threading.Event()
-        self._shown = False
 
     def __enter__(self):
         self._steps_before = len(self.shell.steps)
         self._start = time.monotonic()
+        self._stdin = sys.stdin
+        sys.stdin = _TerminalReader(self._stdin, self.screen)
         self._thread = threading.Thread(target=self._tick, daemon=True)
         self._thread.start()
         return self
@@ -152,65 +181,23 @@ class Progress:
             elapsed = time.monotonic() - self._start
             if elapsed >= PROGRESS_AFTER_SECONDS:
                 steps = len(self.shell.steps) - self._steps_before
-                self.stream.write(f"\r\x1b[2K  running... {elapsed:.1f}s, {steps} steps so far")
-                self.stream.flush()
-                self._shown = True
+                self.screen.show_progress(f"  running... {elapsed:.1f}s, {steps} steps so far")
 
     def __exit__(self, *exc_info):
         self._done.set()
         self._thread.join()
-        if self._shown:
-            self.stream.write("\r\x1b[2K")
-            self.stream.flush()
+        sys.stdin = self._stdin
+        self.screen.clear_progress()
         return False
 
 
-_terminal = sys.stdout  # entries go here even while user code has stdout redirected
-
-
-def run_repl(timings: bool = True, seed=None) -> int:
-    global _terminal
-    _terminal = sys.stdout
-    lazy = LazyShell(timings, seed)
-    color = "NO_COLOR" not in os.environ
-    session = _prompt_session(lazy)
-    print("graphshell: TF1 graphs on numpy. tf and np are imported; :help lists commands.")
-    try:
-        return _loop(lazy, session, color)
-    finally:
-        if lazy.ready is not None:
-            lazy.ready.close()
-
-
-def _prompt_session(lazy: LazyShell) -> PromptSession:
-    path = history_path()
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        history = ThreadedHistory(FileHistory(path))
-    except OSError:
-        history = InMemoryHistory()
-    python_lexer = PygmentsLexer(Python3Lexer)
-    command_lexer = SimpleLexer("class:pygments.keyword")
-
-    def pick_lexer():
-        text = session.default_buffer.text
-        return command_lexer if text.lstrip().startswith(":") else python_lexer
-
-    session = PromptSession(
-        history=history, auto_suggest=AutoSuggestFromHistory(), completer=ShellCompleter(lazy),
-        complete_while_typing=False, lexer=DynamicLexer(pick_lexer), multiline=True,
-        key_bindings=_key_bindings(), bottom_toolbar=lambda: toolbar_text(lazy.ready),
-        prompt_continuation=lambda width, line, wrap: "... ".rjust(width),
-        enable_history_search=False, include_default_pygments_style=True)
-    return session
-
-
 class InterruptOnlyWhileRunning:
-    """SIGINT interrupts a running input; between inputs (printing, starting the prompt) it is
-    ignored, and at the prompt Ctrl-C is a key that clears the line."""
+    """SIGINT interrupts a running input; between inputs (printing, starting the REPL or the
+    prompt) it is ignored, and at the prompt Ctrl-C is a key that clears the line."""
 
     def __init__(self):
         self.running = False
+        self.missed = False  # a Ctrl-C came between two inputs of a pasted block
 
     def __enter__(self):
         self._saved = signal.signal(signal.SIGINT, self._handle)
@@ -223,6 +210,7 @@ class InterruptOnlyWhileRunning:
     def _handle(self, signum, frame):
         if self.running:
             raise KeyboardInterrupt
+        self.missed = True
 
     def run(self, function, *args):
         self.running = True
@@ -232,24 +220,31 @@ class InterruptOnlyWhileRunning:
             self.running = False
 
 
-def _loop(lazy: LazyShell, session: PromptSession, color: bool) -> int:
-    with InterruptOnlyWhileRunning() as interrupts:
-        return _prompt_loop(lazy, session, color, interrupts)
+def run_repl(timings: bool = True, seed=None) -> int:
+    with InterruptOnlyWhileRunning() as interrupts:  # first of all: Ctrl-C must not end it
+        print(BANNER, flush=True)
+        from .repl_prompt import prompt_session
+        screen = Screen(color=not os.environ.get("NO_COLOR"))  # no-color.org: set, non-empty
+        lazy = LazyShell(timings, seed)
+        session = prompt_session(lambda: lazy.ready)
+        lazy.on_ready = session.app.invalidate  # the toolbar says "loading" until redrawn
+        try:
+            return _prompt_loop(lazy, session, screen, interrupts)
+        finally:
+            if lazy.ready is not None:
+                lazy.ready.close()
 
 
-def _prompt_loop(lazy, session, color, interrupts) -> int:
+def _prompt_loop(lazy: LazyShell, session, screen: Screen, interrupts) -> int:
+    from .repl_prompt import prompt_message
     shell = None
     while True:
         try:
-            text = session.prompt(ANSI("\x1b[1;34m>>> \x1b[0m") if color else ">>> ",
+            text = session.prompt(prompt_message(screen.color),
                                   pre_run=lazy.start if shell is None else None)
             if shell is None:
-                shell = _ready_shell(lazy, color)
-            with Progress(shell, sys.stderr):
-                result = interrupts.run(shell.execute, text)
-            if result.open_tui:
-                _open_tui(shell, color)
-            if result.quit:
+                shell = _ready_shell(lazy, screen)
+            if _run_accepted(shell, text, screen, interrupts):
                 return 0
         except (KeyboardInterrupt, asyncio.CancelledError):
             # At the prompt Ctrl-C clears the line; anywhere else (even while prompt_toolkit is
@@ -259,24 +254,45 @@ def _prompt_loop(lazy, session, color, interrupts) -> int:
             return 0
 
 
-def _ready_shell(lazy: LazyShell, color: bool):
+def _run_accepted(shell, text: str, screen: Screen, interrupts) -> bool:
+    """Runs what Enter accepted. A pasted block runs input by input, as a script would, and
+    stops at the first error: later inputs usually build on earlier ones, and each input is
+    recorded on its own (for :history and :save). True when the REPL should end."""
+    inputs: list[tuple[int | None, str]] = list(block_inputs(text))
+    if len(inputs) < 2:
+        inputs = [(None, text)]  # one input runs as typed (blank lines and comments too)
+    interrupts.missed = False
+    for index, (line, source) in enumerate(inputs):
+        with Progress(shell, screen):
+            result = interrupts.run(shell.execute, source, line)
+        if result.open_tui:
+            _open_tui(shell, screen)
+        if result.quit:
+            return True
+        left = len(inputs) - index - 1
+        if left and (result.error is not None or interrupts.missed):
+            screen.note(f"the pasted block stopped at line {line}: {_inputs(left)} after it "
+                        "did not run (Up recalls the block)")
+            break
+    return False
+
+
+def _inputs(count: int) -> str:
+    return f"{count} input" + ("" if count == 1 else "s")
+
+
+def _ready_shell(lazy: LazyShell, screen: Screen):
     shell = lazy.get()
-    shell.width = os.get_terminal_size().columns if sys.stdout.isatty() else 100
-    shell.on_entry = lambda entry: _print_entry(entry, color)
+    shell.width = os.get_terminal_size().columns if screen.out.isatty() else 100
+    shell.on_entry = screen.entry
     return shell
 
 
-def _open_tui(shell, color: bool) -> None:
+def _open_tui(shell, screen: Screen) -> None:
     try:
         from .tui.app import run_tui_on
         run_tui_on(shell)
     except Exception as error:
-        _terminal.write(f"the explorer failed: {type(error).__name__}: {error}\n")
+        screen.write(f"the explorer failed: {type(error).__name__}: {error}")
     finally:
-        shell.on_entry = lambda entry: _print_entry(entry, color)
-
-
-def _print_entry(entry, color: bool) -> None:
-    text = to_ansi(entry.body) if color else entry.body.plain
-    _terminal.write(text + "\n")
-    _terminal.flush()
+        shell.on_entry = screen.entry

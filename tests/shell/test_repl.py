@@ -1,9 +1,11 @@
-"""The REPL in a real pseudo-terminal: prompt, steps, multi-line input, completion, history,
-Ctrl-C and Ctrl-D."""
+"""The REPL in a real pseudo-terminal: prompt, steps, multi-line input, pasted blocks,
+completion, history, Ctrl-C and Ctrl-D; and the REPL's typing rules fed key by key."""
 
+import asyncio
 import os
 import re
 import sys
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -12,6 +14,10 @@ ANSI_SEQUENCE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PROMPT_STARTS = re.escape("\x1b[?2004h")
 INPUT_ACCEPTED = re.escape("\x1b[?2004l")
 CURSOR_POSITION_REQUEST = re.escape("\x1b[6n")
+ESCAPES = "(\x1b\\[[0-9;?]*[A-Za-z])*"
+CONTINUATION_LINE = "\n" + ESCAPES + re.escape("...")
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 class AnsweringTerminal(pexpect.spawn):
@@ -30,16 +36,25 @@ class AnsweringTerminal(pexpect.spawn):
 
 
 class Repl:
-    def __init__(self, history, color=False, cursor_requests=True):
+    def __init__(self, history, color=False, cursor_requests=True, python_code=None,
+                 wait_until_loaded=None):
         env = dict(os.environ, GRAPHSHELL_HISTORY=str(history), TERM="xterm-256color")
         if not cursor_requests:
             env["PROMPT_TOOLKIT_NO_CPR"] = "1"
         env.pop("NO_COLOR", None)
         if not color:
             env["NO_COLOR"] = "1"
-        self.child = AnsweringTerminal(sys.executable, ["-m", "graphshell.cli"], env=env,
+        arguments = ["-c", python_code] if python_code else ["-m", "graphshell.cli"]
+        self.child = AnsweringTerminal(sys.executable, arguments, env=env,
                                        encoding="utf-8", timeout=20, dimensions=(40, 160))
         self.expect_prompt()
+        if cursor_requests if wait_until_loaded is None else wait_until_loaded:
+            self.expect_loaded()
+
+    def expect_loaded(self):
+        """Waits until the toolbar says the shell has loaded (its redraw then cannot mix with
+        the echo of keys a test types)."""
+        self.child.expect(painted("(:enter SESSION)"))
 
     def expect_prompt(self):
         """Waits for a prompt; prompt_toolkit switches bracketed paste on as each one starts."""
@@ -52,11 +67,42 @@ class Repl:
         self.child.expect(INPUT_ACCEPTED)
         return ANSI_SEQUENCE.sub("", self.expect_prompt())
 
+    def type_lines(self, *lines):
+        """Types lines as a person does, the first key of each on its own (keys that arrive
+        together are a paste; lines start with a visible character, which is awaited on
+        screen). Returns the plain text shown after the last Enter, up to the next prompt."""
+        for number, line in enumerate(lines, 1):
+            if line:
+                self.child.send(line[0])
+                self.child.expect(drawn_alone(line[0]))
+            self.child.send(line[1:] + "\r")
+            if number < len(lines):
+                self.child.expect(CONTINUATION_LINE)
+        self.child.expect(INPUT_ACCEPTED)
+        return ANSI_SEQUENCE.sub("", self.expect_prompt())
+
+    def paste(self, text, bracketed=True):
+        """Pastes text as a terminal does (bracketed: marked as a paste, then Enter; or not:
+        all its keys at once, newlines as Enter) and returns the plain text it showed."""
+        if bracketed:
+            self.child.send(PASTE_START + text + PASTE_END + "\r")
+        else:
+            self.child.send(text.replace("\n", "\r"))
+        self.child.expect(INPUT_ACCEPTED)
+        return ANSI_SEQUENCE.sub("", self.expect_prompt())
+
     def quit(self):
         self.child.sendcontrol("c")  # clears whatever is being typed
         self.expect_prompt()
-        self.child.sendcontrol("d")
-        self.child.expect(pexpect.EOF)
+        for _ in range(10):
+            # A Ctrl-D that lands while the cancelled prompt gives way to the next one reaches
+            # a terminal in cooked mode, which swallows it: then press it again.
+            self.child.sendcontrol("d")
+            try:
+                self.child.expect(pexpect.EOF, timeout=2)
+                break
+            except pexpect.TIMEOUT:
+                continue
         self.child.close()
         return self.child.exitstatus
 
@@ -74,24 +120,26 @@ def test_steps_are_reported_after_eval_and_run(repl):
     repl.run("u = tf.constant(37.0, name='u')")
     repl.run("sess = tf.InteractiveSession()")
     shown = repl.run(":eval t * u")
-    assert "step 1 on sess (eval): ran 3 ops: t, u, mul" in shown
+    assert re.search(r"step 1 on sess \(eval\): ran 3 ops\b.*: t, u, mul", shown)
     assert "np.float32(1554.0)" in shown
-    assert "step 2 on sess (run): ran 2 ops: t, u" in repl.run("sess.run([t, u])")
+    assert re.search(r"step 2 on sess \(run\): ran 2 ops\b.*: t, u", repl.run("sess.run([t, u])"))
     assert repl.quit() == 0
 
 
 def test_multi_line_blocks_run_after_an_empty_line(repl):
-    repl.child.send("for i in range(3):\r")
-    repl.child.send("print('line', i)\r")
-    repl.child.send("\r")
-    repl.child.expect(INPUT_ACCEPTED)
-    shown = ANSI_SEQUENCE.sub("", repl.expect_prompt())
+    shown = repl.type_lines("for i in range(3):", "print('line', i)", "")
     assert "line 0" in shown and "line 2" in shown
 
 
+def drawn_alone(char):
+    """A pattern for a screen update that draws only `char`: the echo of one typed key."""
+    return re.escape("\x1b[?25l") + ESCAPES + re.escape(char) + ESCAPES + re.escape("\x1b[?25h")
+
+
 def painted(text):
-    """A pattern for `text` as a terminal may paint it: in pieces, with escapes between."""
-    return "(\x1b\\[[0-9;?]*[A-Za-z])*".join(re.escape(char) for char in text)
+    """A pattern for `text` as a terminal may paint it: in pieces, with escapes between, and
+    a character already on screen at its place skipped by a cursor move."""
+    return ESCAPES.join(f"(?:{re.escape(char)}|\x1b\\[C)" for char in text)
 
 
 def test_tab_completes_commands_and_attributes(repl):
@@ -126,6 +174,8 @@ def test_ctrl_c_clears_the_line_and_interrupts_a_running_input(repl):
     repl.child.expect("running")
     repl.child.sendcontrol("c")
     repl.child.expect("KeyboardInterrupt")
+    line_so_far = ("running" + repl.child.before).rsplit("\r", 1)[-1]
+    assert "running" not in line_so_far  # the progress line is cleared before the error
     shown = repl.child.before + ANSI_SEQUENCE.sub("", repl.child.after + repl.expect_prompt())
     assert "KeyboardInterrupt: interrupted; the shell, its graphs and sessions are intact" in shown
     assert "still here" in repl.run("kept")
@@ -184,8 +234,8 @@ def test_python_is_highlighted_when_colour_is_on(tmp_path):
 
 
 EVERY_COMMAND = [
-    (":help", "Commands:"), (":eval t", "step 1 on sess (eval): ran 1 op: t"),
-    (":run t t2", "ran 3 ops: t, t2/y, t2"), (":stack", "default-session stack"),
+    (":help", "Commands:"), (":eval t", "step 1 on sess (eval): ran 1 op"),
+    (":run t t2", ": t, t2/y, t2"), (":stack", "default-session stack"),
     (":exit", "left sess"), (":enter sess", "is now the default session"),
     (":graph", "executed"), (":ops t*", "name"), (":steps", "via"),
     (":step 2", "executed, in order"), (":diff 1 2", "only in step 2: t2/y, t2"),
@@ -216,3 +266,152 @@ def test_tui_opens_from_the_repl_and_returns_with_state_kept(repl):
     repl.child.sendcontrol("q")
     repl.expect_prompt()
     assert "np.float32(5.0)" in repl.run("tf.Session().run(kept)")
+
+
+# -- pasted blocks ----------------------------------------------------------------------------
+
+def readme_seed_program():
+    """The first Python block of the README's "The engine" section, and the lines its print
+    calls are documented to show (the comments after them)."""
+    engine = README.read_text().split("## The engine", 1)[1]
+    program = engine.split("```python\n", 1)[1].split("```", 1)[0]
+    shown = [line.split("#", 1)[1].strip() for line in program.splitlines()
+             if line.strip().startswith("print(") and "#" in line]
+    return program, shown
+
+
+def test_a_bracketed_paste_of_the_readme_seed_program_runs_it(repl):
+    program, documented = readme_seed_program()
+    assert len(documented) == 2
+    shown = repl.paste(program)
+    assert "SyntaxError" not in shown and "Error" not in shown, shown
+    for line in documented:
+        assert line in shown.splitlines(), (line, shown)
+    assert "True" in repl.run("sess.closed")  # the `with` block ran to its end
+
+
+def test_a_bracketed_paste_of_two_statements_runs_both(repl):
+    shown = repl.paste("x = 1\ny = 2")
+    assert "SyntaxError" not in shown
+    assert "3" in repl.run("x + y")
+
+
+def test_a_paste_without_brackets_keeps_its_own_indentation(repl):
+    shown = repl.paste("total = 0\nfor i in range(3):\n    total += i\nprint('total', total)\n",
+                       bracketed=False)
+    assert [line for line in shown.splitlines() if line.startswith("total")] == ["total 3"]
+
+
+def test_a_pasted_block_stops_at_its_first_error(repl):
+    shown = repl.paste("first = 1\nundefined_name\nsecond = 2")
+    assert "NameError" in shown
+    assert "stopped at line 2: 1 input after it did not run" in shown
+    assert "1" in repl.run("first")
+    assert "NameError" in repl.run("second")
+
+
+# -- typing rules, fed to the real prompt key by key (each string is one read) ----------------
+
+def buffer_after(*reads):
+    """The prompt's text after these reads of keys (a read of several keys is how a paste
+    arrives, one key per read how a person types; a KeyPress is read on its own)."""
+    from prompt_toolkit.application.current import create_app_session, set_app
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.key_binding.key_processor import KeyPress
+    from prompt_toolkit.keys import Keys
+    from prompt_toolkit.output import DummyOutput
+
+    from graphshell.faces.repl_prompt import prompt_session
+
+    async def typed():
+        with create_pipe_input() as keyboard, \
+                create_app_session(input=keyboard, output=DummyOutput()):
+            session = prompt_session(lambda: None)
+            processor = session.app.key_processor
+            with set_app(session.app):
+                for read in reads:
+                    processor.feed_multiple(
+                        [read] if isinstance(read, KeyPress) else
+                        [KeyPress(Keys.ControlM if key == "\r" else key, key) for key in read])
+                    processor.process_keys()
+            return session.default_buffer.text
+
+    return asyncio.run(typed())
+
+
+def test_enter_indents_typed_blocks(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHSHELL_HISTORY", str(tmp_path / "history"))
+    assert buffer_after("for i in range(3):", "\r", *"x = i", "\r", *"y = 2") == \
+        "for i in range(3):\n    x = i\n    y = 2"
+
+
+def test_a_typed_space_replaces_the_auto_indent(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHSHELL_HISTORY", str(tmp_path / "history"))
+    assert buffer_after("if x:", "\r", " ") == "if x:\n "
+    assert buffer_after("if x:", "\r", *"    y") == "if x:\n    y"
+
+
+def test_a_paste_without_brackets_is_not_auto_indented(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHSHELL_HISTORY", str(tmp_path / "history"))
+    assert buffer_after("for i in range(3):\r    x = i\rdone = 1") == \
+        "for i in range(3):\n    x = i\ndone = 1"
+    # a paste split across reads: the Enter ending the first read looked typed
+    assert buffer_after("for i in range(3):\r    x = i\r", "done = 1") == \
+        "for i in range(3):\n    x = i\ndone = 1"
+    assert buffer_after("if x:\r", "\ty = 1") == "if x:\n\ty = 1"
+
+
+# -- start-up, progress and toolbar -----------------------------------------------------------
+
+def test_the_toolbar_shows_the_loaded_shell_without_a_key_press(tmp_path):
+    repl = Repl(tmp_path / "history", wait_until_loaded=False)
+    repl.expect_loaded()
+    assert repl.quit() == 0
+
+
+INTERRUPT_WHILE_IMPORTING_PROMPT_TOOLKIT = """
+import os, signal, sys
+
+class CtrlCOnImport:
+    def find_spec(self, name, path=None, target=None):
+        if name == "prompt_toolkit":
+            sys.meta_path.remove(self)
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlCOnImport())
+from graphshell.cli import main
+sys.exit(main([]))
+"""
+
+
+def test_ctrl_c_while_the_repl_starts_does_not_end_it(tmp_path):
+    repl = Repl(tmp_path / "history", python_code=INTERRUPT_WHILE_IMPORTING_PROMPT_TOOLKIT)
+    assert "7" in repl.run("3 + 4")
+    assert repl.quit() == 0
+
+
+def test_the_progress_line_keeps_off_input_prompts(repl):
+    repl.child.send("import time; time.sleep(1.5); reply = input('name? ')\r")
+    repl.child.expect(INPUT_ACCEPTED)
+    repl.child.expect(re.escape("name? "))
+    before_prompt = repl.child.before
+    repl.child.expect(r"\r\n")  # the prompt's line ends: the user types on the next one
+    repl.child.expect(pexpect.TIMEOUT, timeout=1.0)  # progress ticks every 0.25 s
+    while_reading = repl.child.before
+    repl.child.send("Ada\r")
+    repl.expect_prompt()
+    assert "running" not in before_prompt.rsplit("\r", 1)[-1]  # drawn on a cleared line
+    assert "running" not in while_reading
+    assert "'Ada'" in repl.run("reply")
+
+
+def test_a_bracketed_paste_with_its_own_indentation_replaces_the_auto_indent(tmp_path,
+                                                                               monkeypatch):
+    from prompt_toolkit.key_binding.key_processor import KeyPress
+    from prompt_toolkit.keys import Keys
+    monkeypatch.setenv("GRAPHSHELL_HISTORY", str(tmp_path / "history"))
+    assert buffer_after("if x:", "\r", KeyPress(Keys.BracketedPaste, "    y = 1\r\nz = 2")) == \
+        "if x:\n    y = 1\nz = 2"
+    assert buffer_after("if x:", "\r", KeyPress(Keys.BracketedPaste, "y = 1")) == \
+        "if x:\n    y = 1"
