@@ -218,10 +218,19 @@ def _run_command_for(receiver: str) -> str:
     except SyntaxError:
         return f"tf.get_default_session().run({receiver})"
     if isinstance(tree, (ast.List, ast.Tuple)) and tree.elts:
-        parts = [ast.get_source_segment(receiver, element) or "" for element in tree.elts]
+        parts = _source_segments(receiver, tree.elts)
         if all(parts):
             return ":run " + " ".join(_one_argument(part) for part in parts)
     return ":run " + _one_argument(receiver)
+
+
+def _source_segments(source: str, nodes) -> list[str]:
+    """The source text of each node; linear in the source (`ast.get_source_segment` splits the
+    whole source again for every node, which is quadratic for a list of thousands)."""
+    if "\n" in source:
+        return [ast.get_source_segment(source, node) or "" for node in nodes]
+    encoded = source.encode()  # ast's column offsets count UTF-8 bytes
+    return [encoded[node.col_offset:node.end_col_offset].decode() for node in nodes]
 
 
 def _one_argument(expression: str) -> str:

@@ -314,3 +314,9 @@ def test_help_fits_the_shells_width_without_cutting_a_word(width):
     for found in COMMANDS.values():  # each summary whole, its words in order, none cut
         assert f"{found.usage} {found.summary}" in words, found.name
     assert one.split() == (COMMANDS["load"].usage + " " + COMMANDS["load"].help).split()
+
+
+def test_the_eval_hint_quotes_each_element_as_typed_even_after_non_ascii_names(shell):
+    _, result = run_lines(shell, "é = tf.constant(1.0)", "s = tf.InteractiveSession()",
+                          ":eval [é, é + 1]")
+    assert ":run é (é + 1) fetches a list in one step" in result.error.message
