@@ -29,6 +29,16 @@ def graphshell(*args):
                           timeout=120, cwd=ROOT)
 
 
+def replay(written: str, name: str) -> tuple[int, str]:
+    """(exit status, report) of checking transcript text in a fresh shell, as --check does."""
+    report = io.StringIO()
+    shell = Shell(seed=0)
+    try:
+        return check_transcript(shell, written, name, report), report.getvalue()
+    finally:
+        shell.close()
+
+
 def test_there_are_seven_lessons_each_with_a_transcript():
     assert len(LESSONS) == 7
     assert sorted(path.stem for path in SAMPLES.glob("*.transcript")) == LESSONS
@@ -52,13 +62,8 @@ def test_every_lesson_prints_its_transcript(lesson):
     examples = transcript.parse(written)
     assert transcript.script_of(examples) == (SAMPLES / f"{lesson}.gsh").read_text(), \
         f"the transcript is not of the lesson as it is; run: {REGENERATE.format(lesson)}"
-    report = io.StringIO()
-    shell = Shell(seed=0)
-    try:
-        status = check_transcript(shell, written, f"sample_graphs/{lesson}.transcript", report)
-    finally:
-        shell.close()
-    assert status == 0, f"{report.getvalue()}\nif this is meant: {REGENERATE.format(lesson)}"
+    status, report = replay(written, f"sample_graphs/{lesson}.transcript")
+    assert status == 0, f"{report}\nif this is meant: {REGENERATE.format(lesson)}"
 
 
 @pytest.mark.parametrize("lesson", LESSONS)
@@ -111,13 +116,8 @@ def test_the_readmes_transcripts_are_what_graphshell_prints():
     blocks = readme_transcripts()
     assert blocks, "the README shows a transcript of the shell"
     for number, block in enumerate(blocks, 1):
-        report = io.StringIO()
-        shell = Shell(seed=0)
-        try:
-            status = check_transcript(shell, block, f"README.md transcript {number}", report)
-        finally:
-            shell.close()
-        assert status == 0, report.getvalue()
+        status, report = replay(block, f"README.md transcript {number}")
+        assert status == 0, report
     assert graphshell("--check", "README.md").returncode == 0
 
 
