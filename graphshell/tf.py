@@ -7,9 +7,17 @@ snippets that say `tf.compat.v1.Session()` run unchanged.
 from __future__ import annotations
 
 import sys
-import types
 
 from .engine.graph import errors
+from .facade import image as image_api
+from .facade import layers as layers_api
+from .facade import namespace
+from .facade import nn as nn_api
+from .facade import nn_conv as nn_conv_api
+from .facade import python_paths as python_paths_api
+from .facade import scopes as scopes_api
+from .facade import testing as testing_api
+from .facade import train as train_api
 from .engine.run import protos
 from .engine.graph.convert import constant, convert_to_tensor, register_tensor_conversion_function
 from .engine.graph.dtypes import (
@@ -47,7 +55,7 @@ from .engine.ops.math_ops import (
     add, add_n, cast, div, divide, floordiv, floormod, maximum, minimum, mod, multiply, negative,
     pow, realdiv, squared_difference, subtract, to_float, truediv,
 )
-from .engine.ops import nn_ops, unary_ops
+from .engine.ops import unary_ops
 from .engine.ops.nn_ops import log_softmax, softmax
 from .engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .engine.ops.reduce_ops import (
@@ -82,30 +90,9 @@ all_variables = global_variables
 NotDifferentiable = no_gradient
 
 
-def _namespace(name: str, doc: str, **members) -> types.ModuleType:
-    module = types.ModuleType(f"{__name__}.{name}", doc)
-    module.__dict__.update(members)
-    sys.modules[module.__name__] = module
-    return module
-
-
-def _nn():
-    return _namespace(
-        "nn", "Neural-network functions (tf.nn).",
-        relu=unary_ops.relu, relu6=unary_ops.relu6, elu=unary_ops.elu,
-        leaky_relu=unary_ops.leaky_relu, softplus=unary_ops.softplus,
-        softsign=unary_ops.softsign, sigmoid=unary_ops.sigmoid, tanh=unary_ops.tanh,
-        softmax=nn_ops.softmax, log_softmax=nn_ops.log_softmax, l2_loss=nn_ops.l2_loss,
-        bias_add=nn_ops.bias_add,
-        softmax_cross_entropy_with_logits=nn_ops.softmax_cross_entropy_with_logits,
-        softmax_cross_entropy_with_logits_v2=nn_ops.softmax_cross_entropy_with_logits_v2,
-        sparse_softmax_cross_entropy_with_logits=(
-            nn_ops.sparse_softmax_cross_entropy_with_logits),
-        sigmoid_cross_entropy_with_logits=nn_ops.sigmoid_cross_entropy_with_logits)
-
-
-nn = _nn()
-math = _namespace(
+nn = namespace("nn", "Neural-network functions (tf.nn).", **nn_api.MEMBERS,
+               **nn_conv_api.MEMBERS)
+math = namespace(
     "math", "Math functions (tf.math).", add=add, subtract=subtract, multiply=multiply,
     divide=divide, truediv=truediv, floordiv=floordiv, floormod=floormod, mod=mod, pow=pow,
     negative=negative, add_n=add_n, abs=abs, sin=sin, cos=cos, tan=tan, asin=asin, acos=acos,
@@ -120,20 +107,27 @@ math = _namespace(
     greater_equal=greater_equal, logical_and=logical_and, logical_or=logical_or,
     logical_not=logical_not, logical_xor=logical_xor, is_nan=is_nan, is_inf=is_inf,
     is_finite=is_finite, softplus=softplus)
-random = _namespace(
+random = namespace(
     "random", "Random ops (tf.random).", uniform=random_uniform, normal=random_normal,
     truncated_normal=truncated_normal, set_random_seed=set_random_seed,
     set_seed=set_random_seed)
-linalg = _namespace("linalg", "Linear algebra (tf.linalg).", matmul=matmul)
-dtypes = _namespace(
+linalg = namespace("linalg", "Linear algebra (tf.linalg).", matmul=matmul)
+dtypes = namespace(
     "dtypes", "Element types (tf.dtypes).", DType=DType, as_dtype=as_dtype, float16=float16,
     float32=float32, float64=float64, int8=int8, int16=int16, int32=int32, int64=int64,
     uint8=uint8, bool=bool, string=string, complex64=complex64, complex128=complex128)
-logging = _namespace(
+logging = namespace(
     "logging", "Accepted for TF1 scripts; graphshell logs nothing.",
     DEBUG=10, INFO=20, WARN=30, ERROR=40, FATAL=50, set_verbosity=lambda level: None,
     info=lambda *a, **k: None, warning=lambda *a, **k: None, warn=lambda *a, **k: None,
     error=lambda *a, **k: None, debug=lambda *a, **k: None)
-compat = _namespace("compat", "Compatibility namespaces: tf.compat.v1 is this module.",
+compat = namespace("compat", "Compatibility namespaces: tf.compat.v1 is this module.",
                     v1=sys.modules[__name__])
 sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]
+
+# Each area of the API lists its names in a module of graphshell/facade/.
+for _area in (scopes_api, train_api, layers_api, image_api, testing_api):
+    globals().update(_area.TOP_LEVEL)
+del _area
+# Last, as it maps `tensorflow.python.*` paths onto the names above.
+python_paths_api.install(sys.modules[__name__])

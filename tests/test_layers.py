@@ -1,9 +1,9 @@
 """The dependency rule of docs/architecture.md, checked on every import (function-level too).
 
-faces -> shell -> tf facade -> autodiff -> ops -> run -> graph, with layout beside them: an
-import may only point down that list (or stay in its layer), faces never import the engine,
-layout imports nothing of graphshell but itself, and the only import cycles allowed are
-between op families inside the op library's folder.
+faces -> shell -> tf facade -> library (training, layers) -> autodiff -> ops -> run -> graph,
+with layout beside them: an import may only point down that list (or stay in its layer), faces
+never import the engine, layout imports nothing of graphshell but itself, and the only import
+cycles allowed are between op families inside the op library's folder.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "graphshell"
 LAYERS = [
     ("faces", ("graphshell.faces", "graphshell.cli", "graphshell.__main__")),
     ("shell", ("graphshell.shell",)),
-    ("facade", ("graphshell.tf",)),
+    ("facade", ("graphshell.tf", "graphshell.facade")),
+    ("library", ("graphshell.engine.training", "graphshell.engine.layers")),
     ("autodiff", ("graphshell.engine.autodiff",)),
     ("ops", ("graphshell.engine.ops",)),
     ("run", ("graphshell.engine.run",)),

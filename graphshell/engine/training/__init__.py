@@ -1,0 +1,1 @@
+"""Training on top of the op library and tf.gradients: optimizers, schedules, moving averages."""

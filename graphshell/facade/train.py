@@ -1,0 +1,6 @@
+"""tf.train: optimizers, the global step, learning-rate schedules, moving averages."""
+
+from __future__ import annotations
+
+# The names this area adds at the top of tf (namespaces included, built with facade.namespace).
+TOP_LEVEL: dict[str, object] = {}
