@@ -16,6 +16,7 @@ from .facade import nn as nn_api
 from .facade import nn_conv as nn_conv_api
 from .facade import python_paths as python_paths_api
 from .facade import scopes as scopes_api
+from .facade import sparse as sparse_api
 from .facade import testing as testing_api
 from .facade import train as train_api
 from .engine.run import protos
@@ -91,7 +92,7 @@ NotDifferentiable = no_gradient
 
 
 nn = namespace("nn", "Neural-network functions (tf.nn).", **nn_api.MEMBERS,
-               **nn_conv_api.MEMBERS)
+               **nn_conv_api.MEMBERS, **sparse_api.NN_MEMBERS)
 math = namespace(
     "math", "Math functions (tf.math).", add=add, subtract=subtract, multiply=multiply,
     divide=divide, truediv=truediv, floordiv=floordiv, floormod=floormod, mod=mod, pow=pow,
@@ -126,7 +127,7 @@ compat = namespace("compat", "Compatibility namespaces: tf.compat.v1 is this mod
 sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]
 
 # Each area of the API lists its names in a module of graphshell/facade/.
-for _area in (scopes_api, train_api, layers_api, image_api, testing_api):
+for _area in (scopes_api, sparse_api, train_api, layers_api, image_api, testing_api):
     globals().update(_area.TOP_LEVEL)
 del _area
 # Last, as it maps `tensorflow.python.*` paths onto the names above.
