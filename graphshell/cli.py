@@ -47,6 +47,8 @@ def parse_arguments(argv):
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"graphshell {__version__}")
     parser.add_argument("file", nargs="?", help="a script (.gsh or .py) to run")
+    parser.add_argument("program_args", nargs=argparse.REMAINDER, metavar="ARG",
+                        help="arguments for a .py program (its sys.argv[1:], e.g. its flags)")
     parser.add_argument("-c", dest="code", help="run CODE (inputs separated by ';')")
     parser.add_argument("--tui", action="store_true", help="open the full-screen explorer")
     parser.add_argument("--echo", action="store_true", help="print each input before its output")
@@ -76,6 +78,10 @@ def main(argv=None) -> int:
 
 
 def _dispatch(args) -> int:
+    if args.program_args and not (args.file or "").endswith(".py") and args.code is None:
+        print(f"graphshell: unrecognized arguments: {' '.join(args.program_args)} (arguments "
+              "after the file are for .py programs)", file=sys.stderr)
+        return EXIT_USAGE
     interactive = args.code is None and args.file is None and sys.stdin.isatty() \
         and sys.stdout.isatty()
     if args.check:
@@ -117,9 +123,12 @@ def _run_script(args) -> int:
     color = args.color and not colour_disabled()
     shell = _script_shell(args)
     runner = ScriptRunner(shell, echo=args.echo, keep_going=args.keep_going, color=color)
+    saved_argv = sys.argv
+    sys.argv = [filename, *args.program_args]  # what the program sees, as under python
     try:
         return runner.run(text, filename)
     finally:
+        sys.argv = saved_argv
         shell.close()
 
 

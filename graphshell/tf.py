@@ -14,6 +14,7 @@ from .facade import layers as layers_api
 from .facade import namespace
 from .facade import nn as nn_api
 from .facade import nn_conv as nn_conv_api
+from .facade import platform as platform_api
 from .facade import python_paths as python_paths_api
 from .facade import scopes as scopes_api
 from .facade import sparse as sparse_api
@@ -117,17 +118,13 @@ dtypes = namespace(
     "dtypes", "Element types (tf.dtypes).", DType=DType, as_dtype=as_dtype, float16=float16,
     float32=float32, float64=float64, int8=int8, int16=int16, int32=int32, int64=int64,
     uint8=uint8, bool=bool, string=string, complex64=complex64, complex128=complex128)
-logging = namespace(
-    "logging", "Accepted for TF1 scripts; graphshell logs nothing.",
-    DEBUG=10, INFO=20, WARN=30, ERROR=40, FATAL=50, set_verbosity=lambda level: None,
-    info=lambda *a, **k: None, warning=lambda *a, **k: None, warn=lambda *a, **k: None,
-    error=lambda *a, **k: None, debug=lambda *a, **k: None)
 compat = namespace("compat", "Compatibility namespaces: tf.compat.v1 is this module.",
                     v1=sys.modules[__name__])
 sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]
 
 # Each area of the API lists its names in a module of graphshell/facade/.
-for _area in (scopes_api, sparse_api, train_api, layers_api, image_api, testing_api):
+for _area in (platform_api, scopes_api, sparse_api, train_api, layers_api, image_api,
+              testing_api):
     globals().update(_area.TOP_LEVEL)
 del _area
 # Last, as it maps `tensorflow.python.*` paths onto the names above.

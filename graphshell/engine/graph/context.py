@@ -38,6 +38,8 @@ class EngineContext:
         # The seed random ops without one use; None means fresh OS entropy, as in TF.
         self.unseeded_seed = unseeded_seed
         self.step_listeners: list[Callable] = list(step_listeners)
+        # tf.flags' registry: a program's flags, made by the facade on first use.
+        self.flag_values: Any = None
 
     def restart(self) -> None:
         """Empty default stacks, a new global default graph (on first use) and steps numbered
@@ -47,6 +49,7 @@ class EngineContext:
         self.global_graph = None
         self.session_stack = []
         self.step_numbers = itertools.count(1)
+        self.flag_values = None
 
     def installed(self) -> _Installed:
         """A context manager making this the current context of the thread that enters it;
