@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 
 from . import __version__
@@ -67,8 +68,12 @@ def parse_arguments(argv):
 
 
 def main(argv=None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if not arguments and sys.stdin.isatty() and sys.stdout.isatty():
+        # The REPL is starting: a Ctrl-C before it can take interrupts must not end it.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        args = parse_arguments(sys.argv[1:] if argv is None else argv)
+        args = parse_arguments(arguments)
     except SystemExit as exit_request:
         return exit_request.code if isinstance(exit_request.code, int) else EXIT_USAGE
     try:

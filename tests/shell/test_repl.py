@@ -391,6 +391,16 @@ def test_ctrl_c_while_the_repl_starts_does_not_end_it(tmp_path):
     assert repl.quit() == 0
 
 
+INTERRUPT_BEFORE_THE_REPL_TAKES_INTERRUPTS = INTERRUPT_WHILE_IMPORTING_PROMPT_TOOLKIT.replace(
+    '"prompt_toolkit"', '"graphshell.faces.repl"')
+
+
+def test_ctrl_c_before_the_repl_takes_interrupts_does_not_end_it(tmp_path):
+    repl = Repl(tmp_path / "history", python_code=INTERRUPT_BEFORE_THE_REPL_TAKES_INTERRUPTS)
+    assert "7" in repl.run("3 + 4")
+    assert repl.quit() == 0
+
+
 def test_the_progress_line_keeps_off_input_prompts(repl):
     repl.child.send("import time; time.sleep(1.5); reply = input('name? ')\r")
     repl.child.expect(INPUT_ACCEPTED)

@@ -74,8 +74,12 @@ def fresh_rows(view, shell, compact=False):
                                 if shell.steps else {})
     x, y = view.scroll_offset
     rows = view.size.height - view.legend_height
-    text = ["".join(t for _, t in canvas.row(r, looks, view.selected))
-            for r in range(y, min(canvas.height, y + rows))]
+    # a graph smaller than the pane sits in its middle
+    margin_x = max(0, (view.size.width - canvas.width) // 2)
+    margin_y = max(0, (rows - canvas.height) // 2)
+    text = [" " * margin_x + "".join(t for _, t in canvas.row(r, looks, view.selected))
+            for r in range(max(0, y - margin_y), min(canvas.height, y - margin_y + rows))]
+    text = [""] * max(0, margin_y - y) + text
     return [line[x:x + view.size.width].rstrip() for line in text] + [""] * (rows - len(text))
 
 
@@ -103,6 +107,17 @@ async def test_after_each_relayout_the_screen_is_what_a_fresh_layout_draws(shell
                        for line in screen.splitlines()) <= 1
         assert sorted(box_names(view)) == sorted(["t", "u", "mul", "add", "add/y"])
         assert_edges_have_both_ends(shown_rows(view))
+
+
+async def test_a_small_graph_is_drawn_in_the_middle_of_a_big_pane(shell):
+    async with Host().run_test(size=(200, 60)) as pilot:
+        view = await run(pilot, shell, PRODUCT)
+        rows = shown_rows(view)
+        drawn = [k for k, line in enumerate(rows) if line.strip()]
+        left = min(len(line) - len(line.lstrip()) for line in rows if line.strip())
+        right = max(len(line) for line in rows)
+        assert abs(drawn[0] - (len(rows) - 1 - drawn[-1])) <= 1  # as much room above as below
+        assert abs(left - (view.size.width - right)) <= 2  # and left as right
 
 
 async def test_compact_mode_redraws_every_box_and_back(shell):
@@ -217,9 +232,9 @@ async def test_a_folded_branch_that_did_not_run_shows_its_tally_not_executed(she
         band = view.picture.geometry.bands[2 * box.layer]
         view.scroll_to(0, band.y, animate=False)
         await settle(pilot)
-        row = band.y - view.scroll_offset.y
-        drawn = [view.render_line(row + k).text[box.x - view.scroll_offset.x:][:box.width]
-                 for k in range(4)]
+        left, top = view.canvas_origin()
+        row = top + band.y
+        drawn = [view.render_line(row + k).text[left + box.x:][:box.width] for k in range(4)]
         assert drawn[0].startswith("┏┅") and "1/2 ran" in drawn[2]
         executed = view._style("graph.executed")
         segment_styles = {s.style.color for s in view.render_line(row + 1)
@@ -248,12 +263,13 @@ def box_cells(view, block):
     """(text, style) of each row of a box as rendered, one style per row's name cells."""
     box = view.picture.geometry.box_of[block]
     band = view.picture.geometry.bands[2 * box.layer]
+    left, top = view.canvas_origin()
     rows = []
     for k in range(band.height):
-        strip = view.render_line(band.y + k - view.scroll_offset.y)
-        text = strip.text[box.x:box.x + box.width]
+        strip = view.render_line(top + band.y + k)
+        text = strip.text[left + box.x:left + box.x + box.width]
         styles = [s.style for s in strip for _ in s.text]
-        rows.append((text, styles[box.x + 1]))
+        rows.append((text, styles[left + box.x + 1]))
     return rows
 
 
@@ -312,7 +328,8 @@ async def test_a_theme_change_redraws_rows_in_the_new_colours(shell):
         view = await run(pilot, shell, PRODUCT)
 
         def colours():
-            return {s.style.color for y in range(8) for s in view.render_line(y) if "t" in s.text}
+            return {s.style.color for y in range(view.size.height)
+                    for s in view.render_line(y) if "t" in s.text}
         pilot.app.theme = "textual-dark"
         await settle(pilot)
         dark = colours()

@@ -204,14 +204,27 @@ class GraphView(ScrollView, can_focus=True):
                 strip = self._strips[key] = strip.extend_cell_length(width, self.rich_style)
             return strip
         scroll_x, scroll_y = self.scroll_offset
-        row = y + scroll_y
-        if row >= self.scene.canvas.height:
+        margin_x, margin_y = self._margins(width, graph_rows)
+        row = y + scroll_y - margin_y
+        if not 0 <= row < self.scene.canvas.height:
             return Strip.blank(width, self.rich_style)
         key = (self.scene, row)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._strips[key] = self._strip(self.scene, row)
+        if margin_x:
+            strip = Strip.join([Strip.blank(margin_x, self.rich_style), strip])
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def canvas_origin(self) -> tuple[int, int]:
+        """Where the canvas's top-left cell is drawn in the pane, after centring and scrolling."""
+        margin_x, margin_y = self._margins(self.size.width, self.size.height - self.legend_height)
+        return margin_x - self.scroll_offset.x, margin_y - self.scroll_offset.y
+
+    def _margins(self, width: int, graph_rows: int) -> tuple[int, int]:
+        """A graph smaller than the view is drawn in its middle, not in a corner."""
+        canvas = self.scene.canvas
+        return max(0, (width - canvas.width) // 2), max(0, (graph_rows - canvas.height) // 2)
 
     def _style(self, name: str) -> Style:
         """The rich style of a canvas style name, from the theme's component classes."""
