@@ -141,7 +141,7 @@ def _fit_shape(array, shape, verify_shape):
     target = tuple(int(d) for d in shapes.as_raw_shape(shape))
     size = int(np.prod(target, dtype=np.int64))
     if verify_shape and array.shape != target:
-        raise TypeError(f"Expected Tensor's shape: {target}, got {array.shape}.")
+        raise TypeError(f"Expected Tensor's shape: {target}, but got {array.shape}.")
     if array.ndim == 0:  # a scalar fills any shape, including an empty one
         result = np.array(np.full(target, array, dtype=array.dtype))
         result.flags.writeable = False

@@ -99,8 +99,9 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         maxval = 1
     with OpScope(name, "random_uniform", [shape, minval, maxval]) as scope:
         shape_tensor = convert_to_tensor(_shape_list(shape), dtype=dtypes.int32, name="shape")
-        unit = not dtype.is_integer and _is_python_number(minval, 0) and \
-            _is_python_number(maxval, 1)
+        # As TF: only the Python ints 0 and 1 (not 0.0) leave min and max out of the graph.
+        zero_min, one_max = _is_python_int(minval, 0), _is_python_int(maxval, 1)
+        unit = not dtype.is_integer and zero_min and one_max
         if not unit:
             low = convert_to_tensor(minval, dtype=dtype, name="min")
             high = convert_to_tensor(maxval, dtype=dtype, name="max")
@@ -112,11 +113,13 @@ def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None
         if unit:
             return make_tensor("RandomUniform", [shape_tensor], None, attrs)
         sample = make_tensor("RandomUniform", [shape_tensor], None, attrs)
+        if zero_min:
+            return math_ops.multiply(sample, high)
         return _add(sample * (high - low), low, scope)
 
 
-def _is_python_number(value, number) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == number
+def _is_python_int(value, number) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value == number
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None):

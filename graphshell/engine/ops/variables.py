@@ -27,13 +27,16 @@ class Variable:
                  synchronization=None, aggregation=None, shape=None):
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
+        collections = _checked_collections(collections)
+        if constraint is not None and not callable(constraint):
+            raise ValueError("The `constraint` argument must be a callable.")
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
         graph = get_default_graph()
         with graph.control_dependencies(None), graph.name_scope(name or "Variable") as scope:
             self._initial_value = self._convert_initial_value(graph, initial_value, dtype)
             wanted = as_raw_shape(shape) if shape is not None else self._initial_value._shape
-            if validate_shape and not is_fully_defined(wanted):
+            if validate_shape and not is_fully_defined(self._initial_value._shape):
                 raise ValueError(f"initial_value must have a shape specified: "
                                  f"{self._initial_value}")
             self._variable = state_ops.variable_op(wanted, self._initial_value.dtype, scope)
@@ -41,8 +44,6 @@ class Variable:
                 self._variable, self._initial_value, validate_shape=validate_shape,
                 name="Assign").op
             self._snapshot = array_ops.identity(self._variable, name="read")
-        if collections is None:
-            collections = [GraphKeys.GLOBAL_VARIABLES]
         if self._trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
         graph.add_to_collections(collections, self)
@@ -162,6 +163,16 @@ class Variable:
     __hash__ = object.__hash__
 
 
+def _checked_collections(collections):
+    """The collection names a new variable joins: GLOBAL_VARIABLES unless given."""
+    if collections is None:
+        return [GraphKeys.GLOBAL_VARIABLES]
+    if not isinstance(collections, (list, tuple, set)):
+        raise ValueError("collections argument to Variable constructor must be a list, tuple, "
+                         f"or set. Got {collections} of type {type(collections)}")
+    return collections
+
+
 def _delegate_operator(method_name):
     def method(self, *args):
         return getattr(self._snapshot, method_name)(*args)
@@ -206,7 +217,7 @@ def global_variables_initializer():
 
 
 def local_variables_initializer():
-    return variables_initializer(local_variables(), name="init_1")
+    return variables_initializer(local_variables())
 
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
