@@ -2,4 +2,10 @@
 
 from __future__ import annotations
 
-MEMBERS: dict[str, object] = dict()
+from ..engine.ops import conv_ops, pool_ops
+
+MEMBERS: dict[str, object] = dict(
+    conv2d=conv_ops.conv2d, conv1d=conv_ops.conv1d, conv2d_transpose=conv_ops.conv2d_transpose,
+    max_pool=pool_ops.max_pool, max_pool2d=pool_ops.max_pool2d, avg_pool=pool_ops.avg_pool,
+    avg_pool2d=pool_ops.avg_pool,
+)

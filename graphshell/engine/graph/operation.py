@@ -150,6 +150,8 @@ def attr_word(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "<unknown>"
+    if isinstance(value, bytes):  # string attrs (padding="SAME"), quoted as TF prints them
+        return f'"{value.decode()}"'
     return str(value)
 
 
