@@ -26,7 +26,8 @@ def check_gradient(build, *inputs, rtol=1e-5, atol=1e-7):
     out = build(*placeholders)
     weights = RNG.uniform(0.5, 1.5, size=out.shape.as_list())
     loss = tf.reduce_sum(out * weights)
-    grads = tf.gradients(loss, placeholders)
+    # gather's gradient is an IndexedSlices (as in TF): compared in its dense form
+    grads = [tf.convert_to_tensor(g) for g in tf.gradients(loss, placeholders)]
     with tf.Session() as s:
         feed = dict(zip(placeholders, inputs))
         analytic = s.run(grads, feed)

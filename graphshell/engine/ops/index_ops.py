@@ -6,9 +6,9 @@ import numpy as np
 
 from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_tensor
-from ..graph.convert import convert_to_tensor
+from ..graph.convert import convert_to_tensor, register_tensor_conversion_function
+from ..graph.indexed_slices import IndexedSlices, static_dense_shape
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..graph.shapes import is_fully_defined
 from . import array_ops, input_ops, reduce_ops, rules, slicing_ops
 from .static import static_value
 
@@ -39,21 +39,22 @@ def _gather_kernel(params, indices, axis):
 
 
 def _gather_grad(op, g):
+    """The rows of `g` as an IndexedSlices of params' shape (TF's _GatherV2Grad, axis 0)."""
     params, indices, axis = op._inputs
-    if int(static_value(axis)) != 0:
+    if static_value(axis) is None or int(static_value(axis)) != 0:
         raise LookupError("the gradient of tf.gather is only defined for axis=0 here")
-    rows = params._shape[0] if params._shape and params._shape[0] is not None \
-        else array_ops.shape(params)[0]
-    flat_indices = array_ops.reshape(indices, [-1])
-    inner = params._shape[1:] if is_fully_defined(params._shape) else None
-    values_shape = (-1,) + inner if inner is not None else \
-        slicing_concat([[-1], array_ops.shape(params)[1:]])
-    values = array_ops.reshape(g, values_shape)
-    return [unsorted_segment_sum(values, flat_indices, rows), None, None]
-
-
-def slicing_concat(parts):
-    return slicing_ops.concat(parts, 0)
+    params_shape = array_ops.shape(params)
+    indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
+    values_shape = slicing_ops.concat([indices_size, params_shape[1:]], 0)
+    values = array_ops.reshape(indexed_slices_to_dense(g), values_shape)
+    flat_indices = array_ops.reshape(indices, indices_size)
+    # TF's shape inference folds the constant shape arithmetic above; ours reads it here.
+    count = None if indices._shape is None or None in indices._shape \
+        else int(np.prod(indices._shape, dtype=np.int64))
+    flat_indices.set_shape((count,))
+    if params._shape is not None:
+        values.set_shape((count,) + tuple(params._shape[1:]))
+    return [IndexedSlices(values, flat_indices, params_shape), None, None]
 
 
 define("GatherV2", infer=_infer_gather, kernel=_gather_kernel, grad=_gather_grad)
@@ -98,6 +99,33 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None):
         ids = convert_to_tensor(segment_ids, name="segment_ids")
         count = convert_to_tensor(num_segments, dtype=dtypes.int32, name="num_segments")
         return make_tensor("UnsortedSegmentSum", [data, ids, count], scope)
+
+
+# -- IndexedSlices to dense ---------------------------------------------------------------------
+def _indexed_slices_to_tensor(value, dtype=None, name=None, as_ref=False):
+    """The dense tensor an IndexedSlices stands for: its rows summed into dense_shape[0] rows
+    (TF converts with UnsortedSegmentSum under the name the conversion asks for)."""
+    if dtype is not None and not dtype.is_compatible_with(value.dtype):
+        raise ValueError(f"Incompatible tensor conversion requested to `dtype` {dtype.name} for "
+                         f"IndexedSlices ({value}) with dtype {value.dtype.name}")
+    if value.dense_shape is None:
+        raise ValueError("Tensor conversion requested for IndexedSlices for argument `value` "
+                         f"without dense_shape: {value!s}")
+    static_shape = static_dense_shape(value.dense_shape)
+    dense = unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
+    if static_shape is not None:
+        dense.set_shape(static_shape)
+    return dense
+
+
+register_tensor_conversion_function(IndexedSlices, _indexed_slices_to_tensor)
+
+
+def indexed_slices_to_dense(grad):
+    """`grad` as a dense Tensor: IndexedSlices are summed into their dense shape, quietly."""
+    if isinstance(grad, IndexedSlices):
+        return _indexed_slices_to_tensor(grad)
+    return grad
 
 
 # -- tile ------------------------------------------------------------------------------------------

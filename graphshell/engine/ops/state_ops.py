@@ -14,7 +14,7 @@ from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
 from ..graph.graph import get_default_graph
 from ..graph.registry import NOT_DIFFERENTIABLE, define
-from ..graph.shapes import shapes_compatible
+from ..graph.shapes import ShapeError, shape_list_str, shapes_compatible
 from . import rules
 
 
@@ -142,6 +142,227 @@ def is_variable_initialized(variable, name=None):
         return make_tensor("IsVariableInitialized", [ref], scope, {"dtype": ref.dtype.base_dtype})
 
 
+# -- scatter updates -------------------------------------------------------------------------------
+def _infer_scatter(op):
+    """The ref's shape; updates must be shaped indices.shape + ref.shape[1:] (or a scalar)."""
+    ref, indices, updates = _require_ref(op), op._inputs[1], op._inputs[2]
+    if ref._shape is not None and len(ref._shape) > 0 and indices._shape is not None \
+            and updates._shape != ():
+        rules.merge_all_same([updates._shape, indices._shape + ref._shape[1:]])
+    return [(ref.dtype, ref._shape)]
+
+
+def _slice_text(shape, flat_index: int) -> str:
+    """TF's SliceDebugString: '' for a scalar, else '[i,j]' for the flat position's index."""
+    if not shape:
+        return ""
+    return "[" + ",".join(str(int(i)) for i in np.unravel_index(flat_index, shape)) + "]"
+
+
+def _first_bad_row(rows, limit: int):
+    outside = np.flatnonzero((rows < 0) | (rows >= limit))
+    return int(outside[0]) if outside.size else None
+
+
+def _bad_row_error(indices, rows, position: int, limit: int):
+    return errors.InvalidArgumentError(
+        None, None, f"indices{_slice_text(np.shape(indices), position)} = {rows[position]} is "
+        f"not in [0, {limit})")
+
+
+def _truncating_divide(into, rows, updates):
+    """Integer ScatterDiv rounds toward zero, as C++ does; one row at a time for duplicates."""
+    for row, update in zip(rows, updates):
+        into[row] = np.trunc(into[row] / update).astype(into.dtype)
+
+
+def _scatter_combiner(ufunc):
+    """Applies `ufunc` at each row in order, so duplicate rows accumulate (TF's CPU kernel)."""
+    def combine(into, rows, updates):
+        if ufunc is None:
+            into[rows] = updates
+        elif ufunc is np.divide and into.dtype.kind in "iu":
+            _truncating_divide(into, rows, updates)
+        else:
+            ufunc.at(into, rows, updates)
+    return combine
+
+
+def _scatter_kernel(combine):
+    def make(op, runtime):
+        def scatter(ref, indices, updates):
+            params = np.asarray(ref.get())
+            indices, updates = np.asarray(indices), np.asarray(updates)
+            if params.ndim == 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"params must be at least 1-D, got shape {list(params.shape)}")
+            expected = indices.shape + params.shape[1:]
+            if updates.ndim != 0 and updates.shape != expected:
+                raise errors.InvalidArgumentError(
+                    None, None, "Must have updates.shape = indices.shape + params.shape[1:] or "
+                    f"updates.shape = [], got updates.shape {_dims(updates)}, indices.shape "
+                    f"{_dims(indices)}, params.shape {_dims(params)}")
+            rows = indices.reshape(-1)
+            flat_updates = np.broadcast_to(updates, expected).reshape(
+                (rows.size,) + params.shape[1:]).astype(params.dtype, copy=False)
+            bad = _first_bad_row(rows, params.shape[0])
+            result = params.copy()
+            # TF's kernel updates row by row in place: the rows before a bad index stay updated
+            done = rows.size if bad is None else bad
+            combine(result, rows[:done], flat_updates[:done])
+            ref.set(result)
+            if bad is not None:
+                raise _bad_row_error(indices, rows, bad, params.shape[0])
+            return ref
+        return scatter
+    return make
+
+
+def _dims(array) -> str:
+    return "[" + ",".join(str(d) for d in np.shape(array)) + "]"
+
+
+_SCATTER_UFUNCS = {"ScatterUpdate": None, "ScatterAdd": np.add, "ScatterSub": np.subtract,
+                   "ScatterMul": np.multiply, "ScatterDiv": np.divide,
+                   "ScatterMin": np.minimum, "ScatterMax": np.maximum}
+for _type, _ufunc in _SCATTER_UFUNCS.items():
+    define(_type, infer=_infer_scatter, make_kernel=_scatter_kernel(_scatter_combiner(_ufunc)),
+           stateful=True, ref_inputs=(0,), grad=NOT_DIFFERENTIABLE)
+
+
+def _infer_scatter_nd(op):
+    """TF's ScatterNd shape rule: indices[:-1] + ref[indices[-1]:] is the shape of updates."""
+    ref, indices, updates = _require_ref(op), op._inputs[1], op._inputs[2]
+    if indices._shape is not None and len(indices._shape) == 0:
+        raise ShapeError("Shape must be at least rank 1 but is rank 0")
+    known = ref._shape is not None and indices._shape is not None and updates._shape is not None
+    if known and indices._shape[-1] is not None:
+        outer = len(indices._shape) - 1
+        _match_dims("indices", indices._shape, 0, outer, updates._shape, 0)
+        depth = indices._shape[-1]
+        if depth <= len(ref._shape):
+            _match_dims("input", ref._shape, depth, len(ref._shape), updates._shape, outer)
+    return [(ref.dtype, ref._shape)]
+
+
+def _match_dims(what, shape, start, end, updates_shape, updates_start) -> None:
+    part = shape[start:end]
+    updates_part = updates_shape[updates_start:updates_start + (end - start)]
+    try:
+        rules.merge_all_same([part, updates_part])
+    except ShapeError as clash:
+        raise ShapeError(
+            f"Dimensions [{start},{end}) of {what}[shape={shape_list_str(shape)}] = "
+            f"{shape_list_str(part)} must match dimensions [{updates_start},"
+            f"{updates_start + end - start}) of updates[shape={shape_list_str(updates_shape)}] = "
+            f"{shape_list_str(updates_part)}: {clash}") from None
+
+
+def _scatter_nd_kernel(combine):
+    def make(op, runtime):
+        def scatter(ref, indices, updates):
+            params = np.asarray(ref.get())
+            indices, updates = np.asarray(indices), np.asarray(updates)
+            depth = indices.shape[-1]
+            points = indices.reshape(-1, depth)
+            bounds = np.asarray(params.shape[:depth])
+            for i, point in enumerate(points):
+                if depth > params.ndim or np.any((point < 0) | (point >= bounds)):
+                    raise errors.InvalidArgumentError(
+                        None, None, f"indices{_slice_text(indices.shape[:-1], i)} = "
+                        f"[{', '.join(str(int(p)) for p in point)}] does not index into shape "
+                        f"{_dims(params)}")
+            result = params.copy()
+            where = tuple(points.T)
+            slices = updates.reshape((len(points),) + params.shape[depth:])
+            combine(result, where, slices.astype(params.dtype, copy=False))
+            ref.set(result)
+            return ref
+        return scatter
+    return make
+
+
+define("ScatterNdUpdate", infer=_infer_scatter_nd,
+       make_kernel=_scatter_nd_kernel(_scatter_combiner(None)), stateful=True, ref_inputs=(0,),
+       grad=NOT_DIFFERENTIABLE)
+define("ScatterNdAdd", infer=_infer_scatter_nd,
+       make_kernel=_scatter_nd_kernel(_scatter_combiner(np.add)), stateful=True,
+       ref_inputs=(0,), grad=NOT_DIFFERENTIABLE)
+define("ScatterNdSub", infer=_infer_scatter_nd,
+       make_kernel=_scatter_nd_kernel(_scatter_combiner(np.subtract)), stateful=True,
+       ref_inputs=(0,), grad=NOT_DIFFERENTIABLE)
+
+
+def _scatter(op_type, ref, indices, updates, use_locking, name):
+    """Builds a scatter op on a variable: `indices` int32/int64, `updates` of the ref's dtype."""
+    ref = _ref_of(ref)
+    if not getattr(ref, "dtype", None) or not ref.dtype.is_ref:
+        raise AttributeError(f"{op_type} needs a variable: {ref!s} is not one ("
+                             f"'{type(ref).__name__}' object has no attribute '_lazy_read')")
+    with OpScope(name, op_type, [ref, indices, updates]) as scope:
+        indices = convert_to_tensor(indices, name="indices")
+        rules.check_dtype(None, indices, (dtypes.int32, dtypes.int64), "indices")
+        given = getattr(updates, "dtype", None)  # a tensor's, not a numpy array's
+        if isinstance(given, dtypes.DType) and given.base_dtype is not ref.dtype.base_dtype:
+            raise TypeError(f"Input 'updates' of '{op_type}' Op has type "
+                            f"{updates.dtype.base_dtype.name} that does not match type "
+                            f"{ref.dtype.base_dtype.name} of argument 'ref'.")
+        updates = convert_to_tensor(updates, dtype=ref.dtype.base_dtype, name="updates")
+        attrs = {"T": ref.dtype.base_dtype, "Tindices": indices.dtype.base_dtype,
+                 "use_locking": bool(use_locking)}
+        return make_tensor(op_type, [ref, indices, updates], scope, attrs)
+
+
+def scatter_update(ref, indices, updates, use_locking=True, name=None):
+    """Writes `updates` into the rows `indices` of a variable; returns the variable's ref."""
+    return _scatter("ScatterUpdate", ref, indices, updates, use_locking, name)
+
+
+def scatter_add(ref, indices, updates, use_locking=False, name=None):
+    """Adds `updates` to the rows `indices` of a variable (duplicate rows add up)."""
+    return _scatter("ScatterAdd", ref, indices, updates, use_locking, name)
+
+
+def scatter_sub(ref, indices, updates, use_locking=False, name=None):
+    """Subtracts `updates` from the rows `indices` of a variable (duplicates accumulate)."""
+    return _scatter("ScatterSub", ref, indices, updates, use_locking, name)
+
+
+def scatter_mul(ref, indices, updates, use_locking=False, name=None):
+    """Multiplies the rows `indices` of a variable by `updates`."""
+    return _scatter("ScatterMul", ref, indices, updates, use_locking, name)
+
+
+def scatter_div(ref, indices, updates, use_locking=False, name=None):
+    """Divides the rows `indices` of a variable by `updates` (integers round toward zero)."""
+    return _scatter("ScatterDiv", ref, indices, updates, use_locking, name)
+
+
+def scatter_min(ref, indices, updates, use_locking=False, name=None):
+    """The element-wise minimum of the rows `indices` of a variable and `updates`."""
+    return _scatter("ScatterMin", ref, indices, updates, use_locking, name)
+
+
+def scatter_max(ref, indices, updates, use_locking=False, name=None):
+    """The element-wise maximum of the rows `indices` of a variable and `updates`."""
+    return _scatter("ScatterMax", ref, indices, updates, use_locking, name)
+
+
+def scatter_nd_update(ref, indices, updates, use_locking=True, name=None):
+    """Writes `updates` at the N-d points (or slices) `indices` of a variable."""
+    return _scatter("ScatterNdUpdate", ref, indices, updates, use_locking, name)
+
+
+def scatter_nd_add(ref, indices, updates, use_locking=False, name=None):
+    """Adds `updates` at the N-d points (or slices) `indices` of a variable."""
+    return _scatter("ScatterNdAdd", ref, indices, updates, use_locking, name)
+
+
+def scatter_nd_sub(ref, indices, updates, use_locking=False, name=None):
+    """Subtracts `updates` at the N-d points (or slices) `indices` of a variable."""
+    return _scatter("ScatterNdSub", ref, indices, updates, use_locking, name)
+
+
 def variable_op(shape, dtype, name):
     """The VariableV2 op itself (its output is the ref tensor `name:0`)."""
     graph = get_default_graph()
@@ -150,4 +371,6 @@ def variable_op(shape, dtype, name):
     return make_tensor("VariableV2", [], name, attrs, graph)
 
 
-__all__ = ["assign", "assign_add", "assign_sub", "is_variable_initialized", "variable_op"]
+__all__ = ["assign", "assign_add", "assign_sub", "is_variable_initialized", "variable_op",
+           "scatter_update", "scatter_add", "scatter_sub", "scatter_mul", "scatter_div",
+           "scatter_min", "scatter_max", "scatter_nd_update", "scatter_nd_add", "scatter_nd_sub"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections.abc
 
 from ..graph import errors
+from ..graph.indexed_slices import IndexedSlices, IndexedSlicesValue
 from ..graph.operation import Operation
 from ..graph.tensor import Tensor
 
@@ -22,6 +23,8 @@ def mapper_for(graph, fetch):
         return _SequenceMapper(graph, fetch)
     if isinstance(fetch, collections.abc.Mapping):
         return _MappingMapper(graph, fetch)
+    if isinstance(fetch, IndexedSlices):
+        return _IndexedSlicesMapper(graph, fetch)
     return _ElementMapper(graph, fetch)
 
 
@@ -91,6 +94,24 @@ class _MappingMapper:
         if isinstance(self.fetch, collections.defaultdict):
             return type(self.fetch)(self.fetch.default_factory, pairs)
         return type(self.fetch)(pairs)
+
+
+class _IndexedSlicesMapper:
+    """An IndexedSlices: fetched as an IndexedSlicesValue of its values, indices and dense
+    shape (None when it has none), as TF's session expands it."""
+
+    def __init__(self, graph, fetch):
+        parts = [fetch.values, fetch.indices]
+        if fetch.dense_shape is not None:
+            parts.append(fetch.dense_shape)
+        self.children = [_ElementMapper(graph, part) for part in parts]
+        self.count = len(self.children)
+
+    def leaves(self):
+        return [child.element for child in self.children]
+
+    def build(self, values):
+        return IndexedSlicesValue(values[0], values[1], values[2] if self.count == 3 else None)
 
 
 def _build_children(children, values):
