@@ -150,6 +150,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
 
 
 def _build_branch(context, function):
+    context.values.add(context.pivot)  # the pivot lives in its branch (TF's CondContext)
     with context.as_current():
         return _flatten_branch_result(function(), context)
 
