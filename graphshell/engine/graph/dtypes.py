@@ -156,41 +156,66 @@ complex128 = _make("complex128", np.complex128, 18)
 ALL = (float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
        bool_, string, complex64, complex128)
 
+# TF's lookup tables: every key `tf.as_dtype` accepts by value (names, enums, numpy scalar types,
+# the three Python types TF maps), each kind in its own table as TF keeps them.
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update({d._ref.name: d._ref for d in ALL})
+# TF's C-style aliases: "float" is float32 (not numpy's float64), "half" and "double" likewise.
+for _alias, _dtype in (("float", float32), ("half", float16), ("double", float64)):
+    _BY_NAME[_alias] = _dtype
+    _BY_NAME[_alias + "_ref"] = _dtype._ref
+del _alias, _dtype
 _BY_ENUM = {d._enum: d for d in ALL}
 _BY_ENUM.update({d._ref._enum: d._ref for d in ALL})
-_BY_NUMPY = {d._np_dtype: d for d in ALL if d is not string}
-_BY_PYTHON = {float: float32, bool: bool_, int: int64, str: string, bytes: string, object: string}
+_BY_NUMPY_TYPE = {d._np_dtype.type: d for d in ALL if d is not string}
+_BY_NUMPY_TYPE.update({np.longlong: int64, np.ulonglong: uint64, np.str_: string,
+                       np.bytes_: string, np.object_: string})
+# TF maps only these Python types: int and str are refused (TF cannot tell int32 from int64).
+_BY_PYTHON = {float: float32, bool: bool_, object: string}
+# Element types TF has that graphshell cannot compute with: numpy has no such type.
+_UNSUPPORTED_NAMES = frozenset(
+    name + suffix for suffix in ("", "_ref") for name in (
+        "bfloat16", "qint8", "quint8", "qint16", "quint16", "qint32", "variant", "int4", "uint4",
+        "int2", "uint2", "float8_e5m2", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2fnuz",
+        "float8_e4m3b11fnuz", "float4_e2m1fn"))
 
 
 def as_dtype(type_value) -> DType:
-    """Converts a DType, name, enum, numpy type or Python type to a DType (TypeError if
-    impossible)."""
+    """Converts a DType, TF type name ("float" is float32), enum, numpy type or dtype, or one of
+    Python's float, bool and object to a DType, as `tf.as_dtype` does (TypeError if impossible)."""
     if isinstance(type_value, DType):
         return type_value
-    if isinstance(type_value, str):
-        found = _BY_NAME.get(type_value)
+    if isinstance(type_value, np.dtype):
+        found = _BY_NUMPY_TYPE.get(type_value.type)
         if found is not None:
             return found
-    elif isinstance(type_value, int) and not isinstance(type_value, bool):
-        found = _BY_ENUM.get(type_value)
-        if found is not None:
-            return found
-    elif type_value in _BY_PYTHON:
-        return _BY_PYTHON[type_value]
-    try:
-        np_dtype = np.dtype(type_value)
-    except TypeError:
-        np_dtype = None
-    if np_dtype is not None:
-        if np_dtype.kind in "SUO":
-            return string
-        found = _BY_NUMPY.get(np_dtype)
-        if found is not None:
-            return found
+    found = _lookup_by_value(type_value)
+    if found is None and hasattr(type_value, "dtype"):  # numpy arrays and scalars
+        try:
+            found = _BY_NUMPY_TYPE.get(np.dtype(type_value.dtype).type)
+        except TypeError:
+            found = None
+    if found is not None:
+        return found
+    if isinstance(type_value, str) and type_value in _UNSUPPORTED_NAMES:
+        raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a "
+                        "TensorFlow DType: graphshell has no such type (numpy has no "
+                        f"{type_value.removesuffix('_ref')} element type).")
     raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow "
                     "DType.")
+
+
+def _lookup_by_value(type_value) -> DType | None:
+    """The DType a name, an enum, a numpy scalar type or a Python type stands for (TF looks all
+    of them up in one dict, so an equal-hashing value such as True or 1.0 finds enum 1)."""
+    try:
+        for table in (_BY_NAME, _BY_ENUM, _BY_NUMPY_TYPE, _BY_PYTHON):
+            found = table.get(type_value)
+            if found is not None:
+                return found
+    except TypeError:  # unhashable values name no type
+        return None
+    return None
 
 
 def type_name_for_messages(dtype: DType) -> str:
@@ -203,4 +228,5 @@ _MESSAGE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
 # A handle to a per-step resource: the stacks that carry a while loop's values to its gradient.
 resource = _make("resource", object, 20)
 _BY_NAME[resource.name] = resource
+_BY_NAME[resource._ref.name] = resource._ref
 _BY_ENUM[resource._enum] = resource
