@@ -17,6 +17,7 @@ from ..graph.convert import (
 from ..graph.errors import InvalidArgumentError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
+from ..graph.tensor import Tensor
 from . import input_ops, rules
 from .static import static_value
 
@@ -265,6 +266,9 @@ def zeros_like_output(tensor):
 def stack(values, axis=0, name="stack"):
     """Packs same-shaped tensors along a new axis."""
     with OpScope(name, "stack", values) as scope:
+        if axis == 0 and isinstance(values, (list, tuple)) and holds_tensor(values) \
+                and not all(isinstance(v, Tensor) for v in values):
+            return pack_nested(values, None, scope)  # TF converts such a list by autopacking
         tensors = convert_n_to_tensor(values)
         _same_dtype("Pack", tensors)
         return make_tensor("Pack", tensors, scope, {"axis": axis, "N": len(tensors)})
@@ -273,8 +277,11 @@ def stack(values, axis=0, name="stack"):
 def pack_nested(values, dtype, name):
     """Converts a (nested) list that holds tensors by stacking it (TF's autopacking)."""
     with OpScope(name, "packed", []) as scope:
-        elements = [pack_nested(v, dtype, None) if isinstance(v, (list, tuple))
-                    else convert_to_tensor(v, dtype=dtype) for v in values]
+        if dtype is None:  # the first tensor's dtype, as TF's _get_dtype_from_nested_lists
+            dtype = next((v.dtype.base_dtype for v in values if isinstance(v, Tensor)), None)
+        elements = [pack_nested(v, dtype, str(i)) if isinstance(v, (list, tuple))
+                    else convert_to_tensor(v, dtype=dtype, name=str(i))
+                    for i, v in enumerate(values)]
         if dtype is None:
             dtype = next((e.dtype.base_dtype for e in elements), None)
             elements = [convert_to_tensor(e, dtype=dtype) for e in elements]

@@ -120,7 +120,7 @@ def where(condition, x=None, y=None, name=None):
         raise ValueError("x and y must both be non-None or both be None.")
     with OpScope(name, "Select", [condition, x, y]) as scope:
         condition = convert_to_tensor(condition, dtype=dtypes.bool_, name="condition")
-        x, y = convert_same_type("Select", ("x", x), ("y", y))
+        x, y = convert_same_type("Select", ("t", x), ("e", y))  # the op def's input names
         return make_tensor("Select", [condition, x, y], scope)
 
 

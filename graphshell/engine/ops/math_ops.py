@@ -11,7 +11,7 @@ from ..graph.build import OpScope, binary_operator, make_tensor
 from ..graph.convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS, Tensor
-from . import input_ops, linalg_ops, logic_ops, rules, unary_ops
+from . import array_ops, input_ops, linalg_ops, logic_ops, rules, unary_ops
 from .grad_util import binary_grads
 
 
@@ -49,6 +49,10 @@ define("RealDiv", infer=_arithmetic, kernel=np.true_divide,
        grad=lambda op, g: binary_grads(
            op, realdiv(g, op._inputs[1]),
            g * realdiv(realdiv(-op._inputs[0], op._inputs[1]), op._inputs[1])))
+define("DivNoNan", infer=_arithmetic, kernel=lambda x, y: _div_no_nan(x, y),
+       grad=lambda op, g: binary_grads(
+           op, div_no_nan(g, op._inputs[1]),
+           g * div_no_nan(div_no_nan(-op._inputs[0], op._inputs[1]), op._inputs[1])))
 define("FloorDiv", infer=_arithmetic, kernel=_integer_safe(np.floor_divide, "division"),
        grad=NOT_DIFFERENTIABLE)
 define("FloorMod", infer=_arithmetic, kernel=_integer_safe(np.mod, "division"),
@@ -61,6 +65,15 @@ define("Minimum", infer=_arithmetic, kernel=np.minimum,
 define("SquaredDifference", infer=_arithmetic,
        kernel=lambda x, y: np.square(np.subtract(x, y)),
        grad=lambda op, g: _squared_difference_grad(op, g))
+
+
+def _div_no_nan(x, y):
+    """x / y, and 0 wherever y is 0 (TF's DivNoNan), in the inputs' dtype."""
+    x, y = np.asarray(x), np.asarray(y)
+    shape = np.broadcast_shapes(x.shape, y.shape)
+    out = np.zeros(shape, dtype=np.result_type(x, y))
+    np.divide(x, y, out=out, where=np.broadcast_to(y != 0, shape))
+    return out[()] if out.ndim == 0 else out
 
 
 def _pow_grad(op, g):
@@ -139,8 +152,8 @@ def add_n(inputs, name=None):
                          "the same dtype and shape.")
     with OpScope(name, "AddN", inputs) as scope:
         tensors = convert_n_to_tensor(inputs)
-        if len(tensors) == 1:
-            return tensors[0]
+        if len(tensors) == 1:  # TF adds no AddN for one input, only a named Identity
+            return array_ops.identity(tensors[0], name=scope) if name else tensors[0]
         _check_same_dtype("AddN", tensors)
         return make_tensor("AddN", tensors, scope)
 
@@ -215,6 +228,16 @@ maximum = _binary_function("Maximum", "Maximum")
 minimum = _binary_function("Minimum", "Minimum")
 squared_difference = _binary_function("SquaredDifference", "SquaredDifference")
 
+
+def div_no_nan(x, y, name=None):
+    """x / y, with 0 where y is 0; y takes x's dtype (TF's tf.math.divide_no_nan)."""
+    with OpScope(name, "div_no_nan", [x, y]) as scope:
+        x = convert_to_tensor(x, name="x")
+        y = convert_to_tensor(y, dtype=x.dtype.base_dtype, name="y")
+        return make_tensor("DivNoNan", [x, y], scope)
+
+
+
 # int8/16 divide in float32, wider ints in float64 (TF's _TRUEDIV_TABLE)
 _TRUEDIV_CAST = {dtypes.int8: dtypes.float32, dtypes.int16: dtypes.float32,
                  dtypes.uint8: dtypes.float32, dtypes.uint16: dtypes.float32,
@@ -286,4 +309,4 @@ OPERATORS["abs"] = lambda x: unary_ops.abs(x)
 
 __all__ = ["add", "subtract", "multiply", "truediv", "divide", "div", "floordiv", "floormod",
            "mod", "pow", "maximum", "minimum", "squared_difference", "add_n", "cast", "to_float",
-           "negative", "realdiv", "ShapeError"]
+           "negative", "realdiv", "div_no_nan", "ShapeError"]

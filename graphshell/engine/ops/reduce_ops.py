@@ -200,7 +200,7 @@ def _reduction(op_type, kernel_factory, grad, default_name):
 
 
 def _all_axes(x):
-    if x._shape is not None:
+    if x._shape:  # a scalar's axes come from Range(0, Rank), as TF's `if x_rank:` does
         return constant(np.arange(len(x._shape), dtype=np.int32))
     return input_ops.range_(0, array_ops.rank(x))
 

@@ -25,6 +25,11 @@ def static_value(tensor):
         if any(p is None for p in parts):
             return None
         return np.stack(parts, axis=op.attrs["axis"])
+    if kind == "Range":  # the axes of reducing a scalar: Range(0, Rank)
+        bounds = [static_value(t) for t in op._inputs]
+        if any(b is None for b in bounds):
+            return None
+        return np.arange(*bounds, dtype=op._outputs[0].dtype.as_numpy_dtype)
     if kind == "Cast":
         value = static_value(op._inputs[0])
         return None if value is None else np.asarray(value).astype(

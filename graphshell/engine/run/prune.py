@@ -27,7 +27,9 @@ def needed_ops(fetches, targets, fed):
                 used_feeds[tensor] = None
             elif tensor.op not in needed:
                 stack.append(tensor.op)
-        stack.extend(op._control_inputs)
+        # an op whose outputs are all fed is replaced by its feeds, control edges included (TF)
+        stack.extend(c for c in op._control_inputs
+                     if not (c._outputs and all(t in fed for t in c._outputs)))
     return _ordered(needed, fed), list(used_feeds)
 
 
