@@ -1,0 +1,178 @@
+"""tf.summary.FileWriter: Summary protocol buffers into event files TensorBoard reads.
+
+The event file format (records framed with masked CRC32C) and the protos are tensorboard's,
+imported only when a writer or a proto class is first used.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import warnings
+
+from ..engine.graph.graph import get_default_graph
+from ..engine.ops.summary_ops import INSTALL_HINT, protos
+from . import tf_logging
+
+
+class LazyProtoClass:
+    """Stands for one of TF's protobuf classes (tf.Summary, tf.Event...): calls, attributes
+    (`tf.Summary.Value`) and isinstance checks go to tensorboard's class, imported on first use."""
+
+    def __init__(self, module: str, name: str):
+        self._module, self._name = module, name
+
+    def resolve(self) -> type:
+        """The protobuf class itself."""
+        return getattr(getattr(protos(), self._module), self._name)
+
+    def __call__(self, *args, **kwargs):
+        return self.resolve()(*args, **kwargs)
+
+    def __getattr__(self, attribute: str):
+        if attribute.startswith("_"):
+            raise AttributeError(attribute)
+        return getattr(self.resolve(), attribute)
+
+    def __instancecheck__(self, instance) -> bool:
+        return isinstance(instance, self.resolve())
+
+    def __repr__(self) -> str:
+        return f"<class 'tensorflow.{self._name}' (tensorboard's proto)>"
+
+
+def _event_file_writer_class():
+    try:
+        from tensorboard.summary.writer.event_file_writer import EventFileWriter
+    except ImportError:
+        raise ImportError(f"tf.summary.FileWriter needs the tensorboard package: "
+                          f"{INSTALL_HINT}") from None
+    return EventFileWriter
+
+
+_graph_warning_given = threading.Event()  # the "graph not written" warning is given once
+
+
+def _warn_graph_not_written() -> None:
+    if not _graph_warning_given.is_set():
+        _graph_warning_given.set()
+        tf_logging.log(tf_logging.WARN, "FileWriter: graphshell does not write the graph to "
+                                        "event files yet; TensorBoard's Graphs tab stays empty.")
+
+
+class FileWriter:
+    """Writes Summary protocol buffers (or their serialized bytes) and Events to an event
+    file `events.out.tfevents.<time>.<host>...` in `logdir`, asynchronously."""
+
+    def __init__(self, logdir, graph=None, max_queue: int = 10, flush_secs: float = 120,
+                 graph_def=None, filename_suffix: str | None = None, session=None):
+        if session is not None:
+            raise NotImplementedError("FileWriter(session=...) writes through summary ops "
+                                      "graphshell does not have; leave session=None")
+        self._logdir = os.fspath(logdir)
+        self._settings = (max_queue, flush_secs, filename_suffix or "")
+        self._writer = self._open()
+        self._closed = False
+        self._seen_summary_tags: set[str] = set()
+        if graph is not None or graph_def is not None:
+            _warn_graph_not_written()
+
+    def _open(self):
+        max_queue, flush_secs, suffix = self._settings
+        return _event_file_writer_class()(self._logdir, max_queue, flush_secs, suffix)
+
+    def __enter__(self) -> FileWriter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def get_logdir(self) -> str:
+        """The directory the event files are written to."""
+        return self._logdir
+
+    def add_summary(self, summary, global_step=None) -> None:
+        """Adds a Summary (a proto, or the bytes a summary op returned) as one event."""
+        if isinstance(summary, bytes):
+            parsed = protos().summary.Summary()
+            parsed.ParseFromString(summary)
+            summary = parsed
+        # as TF does: a tag's metadata is stored with its first value only
+        for value in summary.value:
+            if not value.HasField("metadata"):
+                continue
+            if value.tag in self._seen_summary_tags:
+                value.ClearField("metadata")
+            else:
+                self._seen_summary_tags.add(value.tag)
+        self._add_event(protos().event.Event(summary=summary), global_step)
+
+    def add_session_log(self, session_log, global_step=None) -> None:
+        """Adds a SessionLog (START, STOP, CHECKPOINT) as one event."""
+        self._add_event(protos().event.Event(session_log=session_log), global_step)
+
+    def add_graph(self, graph, global_step=None, graph_def=None) -> None:
+        """Accepts a graph; graphshell does not write graphs yet (it warns once)."""
+        if graph is not None and graph_def is not None:
+            raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
+        _warn_graph_not_written()
+
+    def _add_event(self, event, step) -> None:
+        event.wall_time = time.time()
+        if step is not None:
+            event.step = int(step)
+        self.add_event(event)
+
+    def add_event(self, event) -> None:
+        """Writes an Event as it is (a no-op, with a warning, once closed)."""
+        if self._warn_if_closed():
+            return
+        self._writer.add_event(event)
+
+    def flush(self) -> None:
+        """Writes every pending event to disk."""
+        if not self._warn_if_closed():
+            self._writer.flush()
+
+    def close(self) -> None:
+        """Flushes and closes the event file."""
+        if not self._closed:
+            self._writer.close()
+        self._closed = True
+
+    def reopen(self) -> None:
+        """After close(), starts a new event file in the same directory."""
+        if self._closed:
+            self._writer = self._open()
+            self._closed = False
+
+    def _warn_if_closed(self) -> bool:
+        if self._closed:
+            warnings.warn("Attempting to use a closed FileWriter. The operation will be a noop "
+                          "unless the FileWriter is explicitly reopened.", stacklevel=3)
+        return self._closed
+
+
+class FileWriterCache:
+    """One FileWriter per log directory, shared by everything in the process."""
+
+    _cache: dict[str, FileWriter] = {}
+    _lock = threading.RLock()
+
+    @staticmethod
+    def get(logdir) -> FileWriter:
+        """The cached writer for `logdir`, made with the default graph the first time."""
+        with FileWriterCache._lock:
+            if logdir not in FileWriterCache._cache:
+                FileWriterCache._cache[logdir] = FileWriter(logdir, graph=get_default_graph())
+            return FileWriterCache._cache[logdir]
+
+    @staticmethod
+    def clear() -> None:
+        """Closes every cached writer and forgets them."""
+        with FileWriterCache._lock:
+            for writer in FileWriterCache._cache.values():
+                writer.close()
+            FileWriterCache._cache = {}
+
