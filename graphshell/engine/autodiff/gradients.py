@@ -14,13 +14,25 @@ from ..graph.build import OpScope
 from ..graph.convert import convert_to_tensor
 from ..graph.frames import WhileLoop, outermost_while_loop_of
 from ..graph.graph import get_graph_from_inputs
+from ..graph.indexed_slices import IndexedSlices
 from ..graph.tensor import Tensor
-from ..ops import array_ops, control_flow, input_ops, math_ops
+from ..ops import (
+    array_ops,
+    control_flow,
+    control_ops,
+    index_ops,
+    input_ops,
+    math_ops,
+    slicing_ops,
+)
 from .loop_gradients import loop_gradients
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
               dtypes.complex128}
 _CUSTOM_GRADIENTS: dict[str, Callable] = {}  # gradient_override_map's names
+# Op types whose gradient functions take IndexedSlices as they come (TF's _IdGrad passes them
+# on, _GatherV2Grad densifies after building its shapes); others get them densified first.
+_TAKES_INDEXED_SLICES = frozenset({"Identity", "GatherV2"})
 
 
 def _backpropagates(tensor) -> bool:
@@ -49,7 +61,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [_as_ref_tensor(x) for x in xs]
         stops = {_as_ref_tensor(t).op for t in stop_gradients}
-        grads = _Gradients(ys, xs, _initial_grads(ys, grad_ys), stops)
+        grads = _Gradients(ys, xs, _initial_grads(ys, grad_ys), stops,
+                           gate=bool(gate_gradients))
         return [grads.result(x, unconnected) for x in xs]
 
 
@@ -105,8 +118,9 @@ class _Gradients:
     Ops are processed once all their consumers' gradients are in. A while loop counts as one
     unit: when the gradients of all its Exits are in, a gradient loop is built for it."""
 
-    def __init__(self, ys, xs, initial, stops, base_frame=None):
+    def __init__(self, ys, xs, initial, stops, base_frame=None, gate=False):
         self.graph = ys[0].graph if ys else xs[0].graph
+        self.gate = gate  # each op's input gradients become available together (tf.tuple)
         self.base_frame = base_frame
         self.stop_ops = stops
         self.between = self._between_ops(ys, xs)
@@ -199,7 +213,7 @@ class _Gradients:
         if not parts:
             return None
         if len(parts) > 1:
-            parts[:] = [math_ops.add_n(parts)]
+            parts[:] = [aggregate_gradients(parts)]
         return parts[0]
 
     def _backprop(self, op):
@@ -213,7 +227,11 @@ class _Gradients:
             if out_grads[i] is None and _backpropagates(output):
                 out_grads[i] = _zeros_for_output(op, i)
         with self.graph.name_scope(op.name + "_grad"):
+            if op.type not in _TAKES_INDEXED_SLICES:
+                out_grads = [index_ops.indexed_slices_to_dense(g) for g in out_grads]
             in_grads = grad_fn(op, *out_grads)
+            if self.gate and sum(g is not None for g in in_grads) > 1:
+                in_grads = control_ops.tuple(in_grads)
         if len(in_grads) != len(op._inputs):
             raise ValueError(f"Num gradients {len(in_grads)} generated for op {op.name} do not "
                              f"match num inputs {len(op._inputs)}")
@@ -224,13 +242,15 @@ class _Gradients:
             self.grads[tensor].append(grad)
 
     def _backprop_loop(self, frame):
-        exit_grads = [self._aggregate(e._outputs[0]) for e in frame.exits]
+        exit_grads = [index_ops.indexed_slices_to_dense(self._aggregate(e._outputs[0]))
+                      for e in frame.exits]
         if all(g is None for g in exit_grads):
             return
         needed = set(self.loop_members[frame])
 
         def gradients_of_body(ys, xs, grad_ys):
-            inner = _Gradients(ys, xs, grad_ys, self.stop_ops, base_frame=frame)
+            inner = _Gradients(ys, xs, grad_ys, self.stop_ops, base_frame=frame,
+                               gate=self.gate)
             return [inner.result(x, UnconnectedGradients.NONE) for x in xs]
         with self.graph.name_scope(frame.label + "_grad"):
             found = loop_gradients(frame, exit_grads, needed, gradients_of_body)
@@ -242,6 +262,36 @@ class _Gradients:
         if grad is None and unconnected == UnconnectedGradients.ZERO:
             return input_ops.zeros_like(x)
         return grad
+
+
+def aggregate_gradients(parts):
+    """One gradient from several (TF's _AggregatedGrads): AddN of dense ones, and of all when
+    any is dense (IndexedSlices densified inside AddN's scope); IndexedSlices alone are
+    concatenated, values with values and indices with indices."""
+    if all(isinstance(part, Tensor) for part in parts):
+        return math_ops.add_n(parts)
+    if any(isinstance(part, Tensor) for part in parts):
+        with OpScope(None, "AddN", [_values_of(part) for part in parts]) as scope:
+            dense = [convert_to_tensor(part, name=f"inputs_{i}") for i, part in enumerate(parts)]
+            return math_ops.add_n(dense, name=scope)
+    slices = _with_one_index_dtype(parts)
+    return IndexedSlices(slicing_ops.concat([part.values for part in slices], 0),
+                         slicing_ops.concat([part.indices for part in slices], 0),
+                         slices[0].dense_shape)
+
+
+def _values_of(part):
+    return part.values if isinstance(part, IndexedSlices) else part
+
+
+def _with_one_index_dtype(slices):
+    """int32 indices become int64 when int64 ones are among them, so they concatenate."""
+    wide = [part for part in slices if part.indices.dtype.base_dtype is dtypes.int64]
+    if not wide or len(wide) == len(slices):
+        return slices
+    return [part if part in wide else IndexedSlices(
+        part.values, math_ops.cast(part.indices, dtypes.int64), part.dense_shape)
+        for part in slices]
 
 
 def _gradient_function(op):
