@@ -18,6 +18,7 @@ from .facade import platform as platform_api
 from .facade import python_paths as python_paths_api
 from .facade import scopes as scopes_api
 from .facade import sparse as sparse_api
+from .facade import summary as summary_api
 from .facade import testing as testing_api
 from .facade import train as train_api
 from .engine.run import protos
@@ -40,6 +41,18 @@ from .engine.ops.array_ops import (
     expand_dims, identity, invert_permutation, rank, reshape, shape, size, squeeze, stack,
     stop_gradient, transpose, unstack,
 )
+from .engine.ops.clip_ops import (
+    clip_by_average_norm, clip_by_global_norm, clip_by_norm, clip_by_value, global_norm,
+    saturate_cast,
+)
+from .engine.ops.contract_ops import einsum, norm, reduce_euclidean_norm, tensordot
+from .engine.ops.casts import to_double, to_int32, to_int64
+from .engine.ops.check_ops import (
+    assert_equal, assert_greater, assert_greater_equal, assert_less, assert_less_equal,
+    assert_negative, assert_non_negative, assert_non_positive, assert_none_equal,
+    assert_positive, assert_rank,
+)
+from .engine.ops.control_case import case
 from .engine.ops.control_flow import cond
 from .engine.ops.while_loop import while_loop
 from .engine.ops.control_ops import group, no_op, tuple, with_dependencies
@@ -49,6 +62,7 @@ from .engine.ops.input_ops import (
     zeros_like,
 )
 from .engine.ops.linalg_ops import matmul
+from .engine.ops.logging_ops import Assert, print_v1 as Print
 from .engine.ops.logic_ops import (
     equal, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal, logical_and,
     logical_not, logical_or, logical_xor, not_equal, where,
@@ -58,6 +72,15 @@ from .engine.ops.math_ops import (
     pow, realdiv, squared_difference, subtract, to_float, truediv,
 )
 from .engine.ops import unary_ops
+from .engine.ops.mask_ops import (
+    boolean_mask, count_nonzero, gather_nd, meshgrid, reverse_v2, sequence_mask, setdiff1d, unique,
+    where_v2,
+)
+from .engine.ops.ranking_ops import scatter_nd
+from .engine.ops.matrix_ops import (
+    cross, diag, diag_part, matrix_band_part, matrix_determinant, matrix_diag, matrix_diag_part,
+    matrix_inverse, matrix_set_diag, matrix_transpose, trace,
+)
 from .engine.ops.nn_ops import log_softmax, softmax
 from .engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .engine.ops.reduce_ops import (
@@ -90,6 +113,8 @@ newaxis = None
 initialize_all_variables = global_variables_initializer
 all_variables = global_variables
 NotDifferentiable = no_gradient
+arg_max, arg_min = argmax, argmin
+reverse = reverse_v2
 
 
 nn = namespace("nn", "Neural-network functions (tf.nn).", **nn_api.MEMBERS,
@@ -108,12 +133,25 @@ math = namespace(
     not_equal=not_equal, less=less, less_equal=less_equal, greater=greater,
     greater_equal=greater_equal, logical_and=logical_and, logical_or=logical_or,
     logical_not=logical_not, logical_xor=logical_xor, is_nan=is_nan, is_inf=is_inf,
-    is_finite=is_finite, softplus=softplus)
+    is_finite=is_finite, softplus=softplus, count_nonzero=count_nonzero,
+    reduce_euclidean_norm=reduce_euclidean_norm)
 random = namespace(
     "random", "Random ops (tf.random).", uniform=random_uniform, normal=random_normal,
     truncated_normal=truncated_normal, set_random_seed=set_random_seed,
     set_seed=set_random_seed)
-linalg = namespace("linalg", "Linear algebra (tf.linalg).", matmul=matmul)
+linalg = namespace(
+    "linalg", "Linear algebra (tf.linalg).", matmul=matmul, inv=matrix_inverse,
+    det=matrix_determinant, norm=norm, einsum=einsum, tensordot=tensordot, diag=matrix_diag,
+    diag_part=matrix_diag_part, set_diag=matrix_set_diag, band_part=matrix_band_part,
+    trace=trace, cross=cross, transpose=matrix_transpose, matrix_transpose=matrix_transpose)
+debugging = namespace(
+    "debugging", "Run-time checks (tf.debugging).", Assert=Assert, assert_equal=assert_equal,
+    assert_none_equal=assert_none_equal, assert_less=assert_less,
+    assert_less_equal=assert_less_equal, assert_greater=assert_greater,
+    assert_greater_equal=assert_greater_equal, assert_positive=assert_positive,
+    assert_non_negative=assert_non_negative, assert_negative=assert_negative,
+    assert_non_positive=assert_non_positive, assert_rank=assert_rank, is_nan=is_nan,
+    is_inf=is_inf, is_finite=is_finite)
 dtypes = namespace(
     "dtypes", "Element types (tf.dtypes).", DType=DType, as_dtype=as_dtype, float16=float16,
     float32=float32, float64=float64, int8=int8, int16=int16, int32=int32, int64=int64,
@@ -123,8 +161,8 @@ compat = namespace("compat", "Compatibility namespaces: tf.compat.v1 is this mod
 sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]
 
 # Each area of the API lists its names in a module of graphshell/facade/.
-for _area in (platform_api, scopes_api, sparse_api, train_api, layers_api, image_api,
-              testing_api):
+for _area in (platform_api, scopes_api, sparse_api, summary_api, train_api, layers_api,
+              image_api, testing_api):
     globals().update(_area.TOP_LEVEL)
 del _area
 # Last, as it maps `tensorflow.python.*` paths onto the names above.

@@ -36,7 +36,7 @@ def import_tf1():
     """TensorFlow's compat.v1 namespace with v2 behaviour off, quietly."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # plain Eigen kernels, no oneDNN rounding
-    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # tf.compat.v1.layers needs Keras 2 (tf-keras)
+    os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # compat.v1.layers needs Keras 2 (tf-keras)
     import tensorflow
 
     tensorflow.get_logger().setLevel("CRITICAL")  # scenarios misuse TF on purpose; no log noise

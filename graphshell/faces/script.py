@@ -86,7 +86,8 @@ class ScriptRunner:
             return
         unexpected_error = entry.kind == "error" and not getattr(entry.data, "expected", False)
         try:
-            self._print(self.err if unexpected_error else self.out, entry.body)
+            self._print(self.err if unexpected_error or entry.kind == "stderr" else self.out,
+                        entry.body)
         except ReaderGone:
             pass  # noted in reader_gone; the runner stops after this input
 

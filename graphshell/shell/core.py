@@ -215,7 +215,8 @@ class Shell:
         try:
             note = lambda text: self.emit("note", text)  # noqa: E731
             code = python_exec.compile_input(source, filename, line, note, mode)
-            python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note)
+            python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note,
+                                 self._on_stderr)
         except KeyboardInterrupt:
             raise
         except SystemExit as request:
@@ -244,6 +245,9 @@ class Shell:
 
     def _on_output(self, text: str) -> None:
         self.emit("output", text)
+
+    def _on_stderr(self, text: str) -> None:
+        self.emit("stderr", text)  # scripts send it to stderr; the REPL shows it in place
 
     def _on_value(self, value) -> None:
         if not self._show_values or value is self._last_results:

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import traceback
+import types
 import warnings
 
 from .. import tf as graphshell_tf
@@ -35,17 +36,22 @@ def shell_builtins():
 
 
 def _tensorflow_module(name, fromlist):
-    parts = name.split(".")[1:]
-    if not fromlist:
-        return graphshell_tf  # `import tensorflow.compat.v1 as tf` walks attributes from here
+    """What `import name` gives for a tensorflow path: the top module for `import a.b.c`
+    (Python walks the attributes), the named module for `from a.b import c`; an ImportError
+    naming the module or member graphshell does not provide."""
     module = graphshell_tf
-    for part in parts:
-        try:
-            module = getattr(module, part)
-        except AttributeError:
-            raise ImportError(f"graphshell's tf has no module '{name}'; it provides the TF1 "
-                              "graph API (tf.compat.v1)") from None
-    return module
+    for depth, part in enumerate(name.split(".")[1:], start=2):
+        module = getattr(module, part, None)
+        if not isinstance(module, types.ModuleType):
+            raise ModuleNotFoundError(
+                f"No module named '{'.'.join(name.split('.')[:depth])}': graphshell's tf "
+                "provides the TF1 graph API (tensorflow.compat.v1) and the tensorflow.python "
+                "modules TF1 code imports, not this one", name=name)
+    for member in fromlist or ():
+        if member != "*" and not hasattr(module, member):
+            raise ImportError(f"cannot import name '{member}' from '{name}': graphshell's tf "
+                              "does not provide it", name=name)
+    return module if fromlist else graphshell_tf
 
 
 def mentions_tensorflow_import(source: str) -> bool:
@@ -118,10 +124,12 @@ def compile_quietly(source: str, filename: str, mode: str, on_warning):
     return code
 
 
-def run_code(code, namespace, on_output, on_value, on_warning):
-    """Executes compiled code with stdout, the display hook and warnings redirected."""
+def run_code(code, namespace, on_output, on_value, on_warning, on_stderr=None):
+    """Executes compiled code with stdout, stderr, the display hook and warnings redirected
+    (stderr's lines to `on_stderr`, or with stdout's when there is none)."""
     writer = LineWriter(on_output)
-    saved_stdout, saved_hook = sys.stdout, sys.displayhook
+    error_writer = LineWriter(on_stderr) if on_stderr is not None else writer
+    saved_stdout, saved_stderr, saved_hook = sys.stdout, sys.stderr, sys.displayhook
     saved_showwarning = warnings.showwarning
 
     def display(value):
@@ -134,7 +142,8 @@ def run_code(code, namespace, on_output, on_value, on_warning):
         writer.flush()
         on_warning(f"{category.__name__}: {message}")
 
-    sys.stdout, sys.displayhook = writer, display
+    # stderr too: what tf.Print or tf.logging write while a step runs is that input's output
+    sys.stdout, sys.stderr, sys.displayhook = writer, error_writer, display
     warnings.showwarning = show_warning
     try:
         with warnings.catch_warnings():
@@ -143,7 +152,8 @@ def run_code(code, namespace, on_output, on_value, on_warning):
             exec(code, namespace)
     finally:
         writer.flush()
-        sys.stdout, sys.displayhook = saved_stdout, saved_hook
+        error_writer.flush()
+        sys.stdout, sys.stderr, sys.displayhook = saved_stdout, saved_stderr, saved_hook
         warnings.showwarning = saved_showwarning
 
 

@@ -12,7 +12,7 @@ from .styled import Styled
 class Entry:
     """One piece of output; `kind` says what it is, `body` how it reads."""
 
-    kind: str          # "output", "value", "step", "error", "note", "table", "graph", "help"
+    kind: str  # "output", "stderr", "value", "step", "error", "note", "table", "graph", "help"
     body: Styled
     data: Any = None   # the object behind it (a Step, a value, an exception...) for rich faces
 

@@ -27,7 +27,8 @@ def run_on_graphshell(scenario, diagnostics: list) -> list:
     return json.loads(golden_files.compact_json(records))
 
 
-@pytest.mark.parametrize("scenario", CORPUS, ids=[f"{scenario.topic}:{scenario.id}" for scenario in CORPUS])
+@pytest.mark.parametrize("scenario", CORPUS,
+                         ids=[f"{scenario.topic}:{scenario.id}" for scenario in CORPUS])
 def test_scenario_matches_tensorflow(scenario):
     golden = GOLDENS.get(scenario.id)
     if golden is None:

@@ -17,7 +17,7 @@ def test_python_names_and_attributes_without_calling_anything(shell):
     assert "session_one" in texts(shell.complete("sess"))
     assert "close" in texts(shell.complete("session_one.cl"))
     assert "reduce_sum" in texts(shell.complete("tf.reduce_s"))
-    assert texts(shell.complete("tf.nn.rel")) == ["relu", "relu6"]
+    assert texts(shell.complete("tf.nn.rel")) == ["relu", "relu6", "relu_layer"]
     shell.execute("class Trap:\n    @property\n    def boom(self):\n        raise RuntimeError\n")
     shell.execute("trap = Trap()")
     assert texts(shell.complete("trap.boom.x")) == []

@@ -137,3 +137,22 @@ def test_logging_prints_tf_format_at_the_set_verbosity(capsys):
     assert capsys.readouterr().err.splitlines() == [
         "WARNING:tensorflow:hello 1", "INFO:tensorflow:loud", "INFO:tensorflow:every 2",
         "INFO:tensorflow:every 2", "INFO:tensorflow:every 2"]
+
+
+def test_a_programs_stderr_goes_to_stderr_and_the_shell_shows_it_in_place(tmp_path):
+    program = tmp_path / "prog.py"
+    program.write_text("import tensorflow as tf\nprint('out')\ntf.logging.warning('careful')\n"
+                       "import sys; print('raw', file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-m", "graphshell", str(program)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if not line.startswith("note:")] == ["out"]
+    assert "WARNING:tensorflow:careful" in done.stderr and "raw" in done.stderr
+
+    from graphshell.shell.core import Shell
+    shell = Shell()
+    try:
+        result = shell.execute("import sys; print('to stderr', file=sys.stderr)")
+        assert [(e.kind, e.body.plain) for e in result.entries] == [("stderr", "to stderr")]
+    finally:
+        shell.close()
