@@ -30,6 +30,10 @@ error is printed and the script goes on (exit 1 if it does not fail so).
 environment:
   NO_COLOR            if set to a non-empty value, no colour anywhere (no-color.org)
   GRAPHSHELL_HISTORY  the REPL's history file (default ~/.local/share/graphshell/history)
+  GRAPHSHELL_KEEP_BYTES, GRAPHSHELL_KEEP_STEPS
+                      how much of the steps' values the shell keeps for :inspect and the
+                      explorer (default 256M for the last 100 steps; :keep changes it)
+  GRAPHSHELL_MAX_READ the most a script, transcript or stdin may hold (default 64M)
 
 exit status:
   0    every input ran (or failed as marked); --check: every output as expected
@@ -64,12 +68,59 @@ def parse_arguments(argv):
     parser.add_argument("--timings", action="store_true", help="show step and op times")
     parser.add_argument("--seed", type=int, default=None,
                         help="seed for random ops without a seed (scripts default to 0)")
-    return parser.parse_args(argv)
+    parser.add_argument("--keep-bytes", type=_size_option, metavar="SIZE",
+                        help="keep step values (feeds, fetches, intermediates) up to SIZE in "
+                             "all, oldest dropped first (default 256M; 0 keeps none)")
+    parser.add_argument("--keep-steps", type=_count_option, metavar="N",
+                        help="keep the values of the last N steps only (default 100)")
+    parser.add_argument("--max-read", type=_size_option, metavar="SIZE",
+                        help="refuse a script, transcript or stdin larger than SIZE "
+                             "(default 64M)")
+    return _checked_arguments(parser.parse_args(argv))
+
+
+def _checked_arguments(args):
+    """What argparse cannot check, said in one line (exit 2) rather than at the first use."""
+    if args.seed is not None and args.seed < 0:
+        print(f"graphshell: --seed must be a non-negative integer, not {args.seed}",
+              file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    return args
+
+
+def _size_option(text: str) -> int:
+    from .shell.keep import parse_size
+    try:
+        return parse_size(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _count_option(text: str) -> int:
+    from .shell.keep import parse_count
+    try:
+        return parse_count(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _configure_limits(args) -> str | None:
+    """Applies --keep-bytes, --keep-steps and --max-read to every shell of this process;
+    returns the usage error of a malformed environment variable, if any."""
+    from .shell import keep, reading
+    keep.configure(args.keep_bytes, args.keep_steps)
+    reading.configure(args.max_read)
+    try:
+        keep.Budget.from_environment()
+        reading.max_read_bytes()
+    except ValueError as error:
+        return str(error)
+    return None
 
 
 def main(argv=None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
-    if not arguments and sys.stdin.isatty() and sys.stdout.isatty():
+    if not arguments and _is_terminal(sys.stdin) and _is_terminal(sys.stdout):
         # The REPL is starting: a Ctrl-C before it can take interrupts must not end it.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -83,12 +134,20 @@ def main(argv=None) -> int:
 
 
 def _dispatch(args) -> int:
+    closed = _closed_stream_problem(args)
+    if closed is not None:
+        print(f"graphshell: {closed}", file=sys.stderr)
+        return EXIT_USAGE
+    problem = _configure_limits(args)
+    if problem is not None:
+        print(f"graphshell: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if args.program_args and not (args.file or "").endswith(".py") and args.code is None:
         print(f"graphshell: unrecognized arguments: {' '.join(args.program_args)} (arguments "
               "after the file are for .py programs)", file=sys.stderr)
         return EXIT_USAGE
-    interactive = args.code is None and args.file is None and sys.stdin.isatty() \
-        and sys.stdout.isatty()
+    interactive = args.code is None and args.file is None and _is_terminal(sys.stdin) \
+        and _is_terminal(sys.stdout)
     if args.check:
         return _check_transcripts(args)
     if args.tui:
@@ -97,6 +156,37 @@ def _dispatch(args) -> int:
         from .faces.repl import run_repl
         return run_repl(timings=True, seed=args.seed)
     return _run_script(args)
+
+
+def _is_terminal(stream) -> bool:
+    """Whether a standard stream is open and a terminal (Python makes a closed one None)."""
+    return stream is not None and stream.isatty()
+
+
+def _closed_stream_problem(args) -> str | None:
+    """Why graphshell cannot run with a closed stdin or stdout; None if it can. A closed
+    stderr is pointed at /dev/null, and a closed but unneeded stdin's descriptor is taken by
+    /dev/null, so no file the program opens becomes its stdin."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (for the process)
+    if sys.stdout is None:
+        return "stdout is closed: there is nowhere to write the output"
+    if sys.stdin is None:
+        if args.tui:
+            return "stdin is closed: --tui needs a terminal"
+        if args.code is None and args.file is None and not args.check:
+            return "stdin is closed: there is no script to read (give a FILE or -c CODE)"
+        _fill_descriptor(0, os.O_RDONLY)
+    return None
+
+
+def _fill_descriptor(descriptor: int, flags: int) -> None:
+    try:
+        opened = os.open(os.devnull, flags)
+    except OSError:
+        return
+    if opened != descriptor:
+        os.close(opened)
 
 
 def _script_text(args):
@@ -110,8 +200,11 @@ def _script_text(args):
             return read_script(args.file), args.file
         except CommandError as error:
             raise _UsageError(str(error)) from None
-    data = sys.stdin.buffer.read()
-    return data.decode("utf-8", errors="replace"), "<stdin>"
+    from .shell.reading import ReadError, read_text_stream
+    try:
+        return read_text_stream(sys.stdin.buffer, "<stdin>"), "<stdin>"
+    except ReadError as error:
+        raise _UsageError(str(error)) from None
 
 
 class _UsageError(Exception):
@@ -128,12 +221,14 @@ def _run_script(args) -> int:
     color = args.color and not colour_disabled()
     shell = _script_shell(args)
     runner = ScriptRunner(shell, echo=args.echo, keep_going=args.keep_going, color=color)
-    saved_argv = sys.argv
+    saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [filename, *args.program_args]  # what the program sees, as under python
+    if args.file is not None:  # as under python: the program's own modules import
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.file)))
     try:
         return runner.run(text, filename)
     finally:
-        sys.argv = saved_argv
+        sys.argv, sys.path[:] = saved_argv, saved_path
         shell.close()
 
 
@@ -186,7 +281,7 @@ def _check_one_file(args, text: str, path: str) -> int:
 
 
 def _run_tui(args) -> int:
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
         print("graphshell: --tui needs a terminal (stdin and stdout); run scripts without "
               "--tui", file=sys.stderr)
         return EXIT_USAGE

@@ -9,6 +9,9 @@ from __future__ import annotations
 import sys
 
 from .engine.graph import errors
+from .facade import array_extras as array_extras_api
+from .facade import framework_extras as framework_extras_api
+from .facade import graph_io as graph_io_api
 from .facade import image as image_api
 from .facade import layers as layers_api
 from .facade import namespace
@@ -18,6 +21,7 @@ from .facade import platform as platform_api
 from .facade import python_paths as python_paths_api
 from .facade import scopes as scopes_api
 from .facade import sparse as sparse_api
+from .facade import sparse_tensors as sparse_tensors_api
 from .facade import summary as summary_api
 from .facade import testing as testing_api
 from .facade import train as train_api
@@ -30,6 +34,7 @@ from .engine.graph.dtypes import (
 from .engine.autodiff.gradients import (
     RegisterGradient, UnconnectedGradients, gradients, no_gradient,
 )
+from .engine.graph.devices import DeviceSpec
 from .engine.graph.graph import Graph, GraphKeys
 from .engine.graph.graph_api import (
     add_to_collection, add_to_collections, colocate_with, control_dependencies, device,
@@ -55,6 +60,9 @@ from .engine.ops.check_ops import (
 from .engine.ops.control_case import case
 from .engine.ops.control_flow import cond
 from .engine.ops.while_loop import while_loop
+from .engine.ops.py_func_ops import numpy_function, py_func
+from .engine.ops.tensor_array_ops import TensorArray
+from .engine.ops.functional_ops import foldl, foldr, map_fn, scan
 from .engine.ops.control_ops import group, no_op, tuple, with_dependencies
 from .engine.ops.index_ops import gather, one_hot, tile, unsorted_segment_sum
 from .engine.ops.input_ops import (
@@ -62,6 +70,10 @@ from .engine.ops.input_ops import (
     zeros_like,
 )
 from .engine.ops.linalg_ops import matmul
+from .engine.ops.triangular_solve_ops import matrix_triangular_solve
+from .engine.ops.variable_scope import init_scope
+from .engine.ops import logging_ops as _logging_ops, print_ops as _print_ops
+from .engine.ops import triangular_solve_ops as _triangular
 from .engine.ops.logging_ops import Assert, print_v1 as Print
 from .engine.ops.logic_ops import (
     equal, greater, greater_equal, is_finite, is_inf, is_nan, less, less_equal, logical_and,
@@ -82,6 +94,9 @@ from .engine.ops.matrix_ops import (
     matrix_inverse, matrix_set_diag, matrix_transpose, trace,
 )
 from .engine.ops.nn_ops import log_softmax, softmax
+from .engine.ops.random_gamma_ops import random_gamma, random_poisson
+from .engine.ops.random_index_ops import multinomial, random_crop, random_shuffle
+from .engine.ops.random_index_ops import categorical as _categorical
 from .engine.ops.random_ops import random_normal, random_uniform, set_random_seed, truncated_normal
 from .engine.ops.reduce_ops import (
     argmax, argmin, broadcast_to, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp,
@@ -134,16 +149,21 @@ math = namespace(
     greater_equal=greater_equal, logical_and=logical_and, logical_or=logical_or,
     logical_not=logical_not, logical_xor=logical_xor, is_nan=is_nan, is_inf=is_inf,
     is_finite=is_finite, softplus=softplus, count_nonzero=count_nonzero,
-    reduce_euclidean_norm=reduce_euclidean_norm)
+    reduce_euclidean_norm=reduce_euclidean_norm, **array_extras_api.MATH_MEMBERS)
 random = namespace(
     "random", "Random ops (tf.random).", uniform=random_uniform, normal=random_normal,
     truncated_normal=truncated_normal, set_random_seed=set_random_seed,
-    set_seed=set_random_seed)
+    set_seed=set_random_seed, shuffle=random_shuffle, multinomial=multinomial,
+    categorical=_categorical, gamma=random_gamma, poisson=random_poisson)
 linalg = namespace(
     "linalg", "Linear algebra (tf.linalg).", matmul=matmul, inv=matrix_inverse,
     det=matrix_determinant, norm=norm, einsum=einsum, tensordot=tensordot, diag=matrix_diag,
     diag_part=matrix_diag_part, set_diag=matrix_set_diag, band_part=matrix_band_part,
-    trace=trace, cross=cross, transpose=matrix_transpose, matrix_transpose=matrix_transpose)
+    trace=trace, cross=cross, transpose=matrix_transpose, matrix_transpose=matrix_transpose,
+    triangular_solve=matrix_triangular_solve, adjoint=_triangular.adjoint,
+    **array_extras_api.LINALG_MEMBERS)
+strings = namespace("strings", "String ops (tf.strings).", format=_logging_ops.string_format)
+globals()["print"] = _print_ops.print_v2  # tf.print: `print` is a builtin, so set by key
 debugging = namespace(
     "debugging", "Run-time checks (tf.debugging).", Assert=Assert, assert_equal=assert_equal,
     assert_none_equal=assert_none_equal, assert_less=assert_less,
@@ -157,12 +177,13 @@ dtypes = namespace(
     float32=float32, float64=float64, int8=int8, int16=int16, int32=int32, int64=int64,
     uint8=uint8, bool=bool, string=string, complex64=complex64, complex128=complex128)
 compat = namespace("compat", "Compatibility namespaces: tf.compat.v1 is this module.",
-                    v1=sys.modules[__name__])
+                   v1=sys.modules[__name__], **framework_extras_api.COMPAT_MEMBERS)
 sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]
 
 # Each area of the API lists its names in a module of graphshell/facade/.
 for _area in (platform_api, scopes_api, sparse_api, summary_api, train_api, layers_api,
-              image_api, testing_api):
+              image_api, testing_api, array_extras_api, framework_extras_api,
+              sparse_tensors_api, graph_io_api):
     globals().update(_area.TOP_LEVEL)
 del _area
 # Last, as it maps `tensorflow.python.*` paths onto the names above.

@@ -32,13 +32,7 @@ NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 # Programs graphshell cannot run yet, with the first error it reports. strict: a program that
 # starts to pass fails the suite until its entry here is removed.
-EXPECTED_FAILURES: dict[str, str] = {
-    # v/read is a snapshot in graphshell; in TF it aliases the ref variable's buffer, so an op
-    # made under control_dependencies([minimize]) that consumes w/read sees the updated w.
-    "decay_and_averages": "line 2: graphshell avg0 0.100000, TF 0.507458: ema.apply under "
-                          "control_dependencies([minimize]) reads w/read from before the "
-                          "Adagrad update (TF's ref-variable reads alias the variable's buffer)",
-}
+EXPECTED_FAILURES: dict[str, str] = {}
 
 
 class _OutputCollector(ScriptRunner):

@@ -7,6 +7,7 @@ from ..engine.layers import (
     convolutional,
     core,
     losses,
+    metric_auc,
     metric_counts,
     metrics,
     normalization,
@@ -39,7 +40,9 @@ _METRICS = namespace(
     root_mean_squared_error=metrics.root_mean_squared_error,
     true_positives=metric_counts.true_positives, false_positives=metric_counts.false_positives,
     true_negatives=metric_counts.true_negatives, false_negatives=metric_counts.false_negatives,
-    precision=metric_counts.precision, recall=metric_counts.recall,
+    precision=metric_counts.precision, recall=metric_counts.recall, auc=metric_auc.auc,
+    precision_at_thresholds=metric_auc.precision_at_thresholds,
+    recall_at_thresholds=metric_auc.recall_at_thresholds,
 )
 
 _LAYERS = namespace(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..engine.graph.indexed_slices import IndexedSlices
-from ..engine.ops import state_ops
+from ..engine.ops import partition_ops, state_ops
 from ..engine.ops.embedding_ops import embedding_lookup
 
 # The names this area adds at the top of tf (namespaces included, built with facade.namespace).
@@ -20,6 +20,8 @@ TOP_LEVEL: dict[str, object] = {
     "scatter_nd_update": state_ops.scatter_nd_update,
     "scatter_nd_add": state_ops.scatter_nd_add,
     "scatter_nd_sub": state_ops.scatter_nd_sub,
+    "dynamic_partition": partition_ops.dynamic_partition,
+    "dynamic_stitch": partition_ops.dynamic_stitch,
 }
 # The names it adds to tf.nn.
 NN_MEMBERS: dict[str, object] = {"embedding_lookup": embedding_lookup}

@@ -10,8 +10,10 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Iterator
 
-from ..engine.graph.graph import get_default_graph
+from ..engine.graph.graph import Graph, get_default_graph
+from ..engine.graph.graph_def import protos as graph_def_protos
 from ..engine.ops.summary_ops import INSTALL_HINT, protos
 from . import tf_logging
 
@@ -20,12 +22,12 @@ class LazyProtoClass:
     """Stands for one of TF's protobuf classes (tf.Summary, tf.Event...): calls, attributes
     (`tf.Summary.Value`) and isinstance checks go to tensorboard's class, imported on first use."""
 
-    def __init__(self, module: str, name: str):
-        self._module, self._name = module, name
+    def __init__(self, module: str, name: str, modules=protos):
+        self._module, self._name, self._modules = module, name, modules
 
     def resolve(self) -> type:
         """The protobuf class itself."""
-        return getattr(getattr(protos(), self._module), self._name)
+        return getattr(getattr(self._modules(), self._module), self._name)
 
     def __call__(self, *args, **kwargs):
         return self.resolve()(*args, **kwargs)
@@ -51,16 +53,6 @@ def _event_file_writer_class():
     return EventFileWriter
 
 
-_graph_warning_given = threading.Event()  # the "graph not written" warning is given once
-
-
-def _warn_graph_not_written() -> None:
-    if not _graph_warning_given.is_set():
-        _graph_warning_given.set()
-        tf_logging.log(tf_logging.WARN, "FileWriter: graphshell does not write the graph to "
-                                        "event files yet; TensorBoard's Graphs tab stays empty.")
-
-
 class FileWriter:
     """Writes Summary protocol buffers (or their serialized bytes) and Events to an event
     file `events.out.tfevents.<time>.<host>...` in `logdir`, asynchronously."""
@@ -76,7 +68,7 @@ class FileWriter:
         self._closed = False
         self._seen_summary_tags: set[str] = set()
         if graph is not None or graph_def is not None:
-            _warn_graph_not_written()
+            self.add_graph(graph, graph_def=graph_def)
 
     def _open(self):
         max_queue, flush_secs, suffix = self._settings
@@ -113,10 +105,26 @@ class FileWriter:
         self._add_event(protos().event.Event(session_log=session_log), global_step)
 
     def add_graph(self, graph, global_step=None, graph_def=None) -> None:
-        """Accepts a graph; graphshell does not write graphs yet (it warns once)."""
+        """Writes a Graph's GraphDef (with `_output_shapes`, as TF writes it) as an Event's
+        `graph_def`, which TensorBoard's Graphs tab shows; a GraphDef is written as it is."""
         if graph is not None and graph_def is not None:
             raise ValueError("Please pass only graph, or graph_def (deprecated), but not both.")
-        _warn_graph_not_written()
+        given = graph if graph is not None else graph_def
+        if isinstance(given, Graph):
+            if graph is None:
+                tf_logging.log(tf_logging.WARN, "When passing a `Graph` object, please use the "
+                                                "`graph` named argument instead of `graph_def`.")
+            message = given.as_graph_def(add_shapes=True)
+        elif isinstance(given, graph_def_protos().graph.GraphDef):
+            tf_logging.log(tf_logging.WARN, "Passing a `GraphDef` to the SummaryWriter is "
+                                            "deprecated. Pass a `Graph` object instead, such as "
+                                            "`sess.graph`.")
+            message = given
+        else:
+            raise TypeError("The passed graph must be an instance of `Graph` or the deprecated "
+                            "`GraphDef`")
+        event = protos().event.Event(graph_def=message.SerializeToString())
+        self._add_event(event, global_step)
 
     def _add_event(self, event, step) -> None:
         event.wall_time = time.time()
@@ -152,6 +160,16 @@ class FileWriter:
             warnings.warn("Attempting to use a closed FileWriter. The operation will be a noop "
                           "unless the FileWriter is explicitly reopened.", stacklevel=3)
         return self._closed
+
+
+def summary_iterator(path) -> Iterator:
+    """The Events of one event file, in the order written (tf.train.summary_iterator)."""
+    try:
+        from tensorboard.backend.event_processing.event_file_loader import LegacyEventFileLoader
+    except ImportError:
+        raise ImportError(f"tf.train.summary_iterator needs the tensorboard package: "
+                          f"{INSTALL_HINT}") from None
+    yield from LegacyEventFileLoader(os.fspath(path)).Load()
 
 
 class FileWriterCache:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..engine.autodiff import gradient_checker
 from . import namespace, test_case
 
 # The names this area adds at the top of tf (namespaces included, built with facade.namespace).
@@ -12,5 +13,7 @@ TOP_LEVEL: dict[str, object] = {
         is_gpu_available=test_case.is_gpu_available,
         is_built_with_cuda=test_case.is_built_with_cuda,
         is_built_with_gpu_support=test_case.is_built_with_gpu_support,
-        gpu_device_name=test_case.gpu_device_name),
+        gpu_device_name=test_case.gpu_device_name,
+        compute_gradient=gradient_checker.compute_gradient,
+        compute_gradient_error=gradient_checker.compute_gradient_error),
 }

@@ -15,6 +15,8 @@ from ..engine.training.proximal import (
     ProximalGradientDescentOptimizer,
 )
 from . import namespace
+from .graph_io import write_graph
+from .summary_writer import summary_iterator
 
 MEMBERS: dict[str, object] = dict(
     Optimizer=Optimizer, GradientDescentOptimizer=GradientDescentOptimizer,
@@ -31,7 +33,8 @@ MEMBERS: dict[str, object] = dict(
     exponential_decay=decay.exponential_decay, natural_exp_decay=decay.natural_exp_decay,
     inverse_time_decay=decay.inverse_time_decay, polynomial_decay=decay.polynomial_decay,
     cosine_decay=decay.cosine_decay, piecewise_constant=decay.piecewise_constant,
-    piecewise_constant_decay=decay.piecewise_constant,
+    piecewise_constant_decay=decay.piecewise_constant, write_graph=write_graph,
+    summary_iterator=summary_iterator,
 )
 
 # The names this area adds at the top of tf (namespaces included, built with facade.namespace).

@@ -227,6 +227,7 @@ def run_repl(timings: bool = True, seed=None) -> int:
         screen = Screen(color=not os.environ.get("NO_COLOR"))  # no-color.org: set, non-empty
         lazy = LazyShell(timings, seed)
         session = prompt_session(lambda: lazy.ready)
+        _show_history_notes(session, screen)
         lazy.on_ready = session.app.invalidate  # the toolbar says "loading" until redrawn
         try:
             return _prompt_loop(lazy, session, screen, interrupts)
@@ -242,10 +243,12 @@ def _prompt_loop(lazy: LazyShell, session, screen: Screen, interrupts) -> int:
         try:
             text = session.prompt(prompt_message(screen.color),
                                   pre_run=lazy.start if shell is None else None)
+            _show_history_notes(session, screen)
             if shell is None:
                 shell = _ready_shell(lazy, screen)
-            if _run_accepted(shell, text, screen, interrupts):
-                return 0
+            exit_status = _run_accepted(shell, text, screen, interrupts)
+            if exit_status is not None:
+                return exit_status
         except (KeyboardInterrupt, asyncio.CancelledError):
             # At the prompt Ctrl-C clears the line; anywhere else (even while prompt_toolkit is
             # starting, where it surfaces as a cancelled task) it must not end the REPL.
@@ -254,10 +257,11 @@ def _prompt_loop(lazy: LazyShell, session, screen: Screen, interrupts) -> int:
             return 0
 
 
-def _run_accepted(shell, text: str, screen: Screen, interrupts) -> bool:
+def _run_accepted(shell, text: str, screen: Screen, interrupts) -> int | None:
     """Runs what Enter accepted. A pasted block runs input by input, as a script would, and
     stops at the first error: later inputs usually build on earlier ones, and each input is
-    recorded on its own (for :history and :save). True when the REPL should end."""
+    recorded on its own (for :history and :save). The REPL's exit status when it should end
+    (sys.exit(n)'s, as Python's REPL), else None."""
     inputs: list[tuple[int | None, str]] = list(block_inputs(text))
     if len(inputs) < 2:
         inputs = [(None, text)]  # one input runs as typed (blank lines and comments too)
@@ -268,13 +272,19 @@ def _run_accepted(shell, text: str, screen: Screen, interrupts) -> bool:
         if result.open_tui:
             _open_tui(shell, screen)
         if result.quit:
-            return True
+            return 0 if result.exit_status is None else result.exit_status
         left = len(inputs) - index - 1
         if left and (result.error is not None or interrupts.missed):
             screen.note(f"the pasted block stopped at line {line}: {_inputs(left)} after it "
                         "did not run (Up recalls the block)")
             break
-    return False
+    return None
+
+
+def _show_history_notes(session, screen: Screen) -> None:
+    from .repl_prompt import history_notes
+    for note in history_notes(session):
+        screen.note(note)
 
 
 def _inputs(count: int) -> str:

@@ -16,12 +16,13 @@ from prompt_toolkit.completion import Completer
 from prompt_toolkit.completion import Completion as PromptCompletion
 from prompt_toolkit.filters import Condition
 from prompt_toolkit.formatted_text import ANSI
-from prompt_toolkit.history import FileHistory, History, InMemoryHistory, ThreadedHistory
+from prompt_toolkit.history import History, InMemoryHistory, ThreadedHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.lexers import DynamicLexer, PygmentsLexer, SimpleLexer
 from pygments.lexers.python import Python3Lexer
 
+from .history_file import HistoryFileError, PrivateFileHistory, usable_path
 from .paste import RUN, AutoIndent, on_enter
 
 KEYS_HINT = "[Tab complete, :help, Ctrl-D quit]"
@@ -145,16 +146,29 @@ def _watch_pasted_keys(session: PromptSession, auto_indent: AutoIndent) -> None:
     processor.before_key_press += before_key
 
 
+def prompt_history() -> History:
+    """The history file's entries, loaded in a thread; memory only when the file cannot hold
+    history (with a note `history_notes` hands out), or silently for /dev/null."""
+    path = history_path()
+    if path == os.devnull:
+        return InMemoryHistory()
+    try:
+        return ThreadedHistory(PrivateFileHistory(usable_path(path)))
+    except HistoryFileError as error:
+        return PrivateFileHistory.turned_off(path, str(error))
+
+
+def history_notes(session: PromptSession) -> list[str]:
+    """What the history file has to say, once: why history stopped being saved."""
+    history = session.history
+    inner = getattr(history, "history", history)  # ThreadedHistory wraps the file history
+    return inner.take_notes() if isinstance(inner, PrivateFileHistory) else []
+
+
 def prompt_session(get_shell: Callable) -> PromptSession:
     """The REPL's prompt: file history, completion from the shell, Python highlighting,
     multi-line input with the Enter rules of `paste.on_enter`, and the toolbar."""
-    path = history_path()
-    history: History
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        history = ThreadedHistory(FileHistory(path))
-    except OSError:
-        history = InMemoryHistory()
+    history = prompt_history()
     python_lexer = PygmentsLexer(Python3Lexer)
     command_lexer = SimpleLexer("class:pygments.keyword")
 

@@ -1,6 +1,6 @@
 """The script runner: a file, stdin or -c text through the shell, with plain, deterministic
-output and an honest exit status (0 ok, 1 a statement failed, n for sys.exit(n)); and the
-transcript checker behind --check."""
+output and an honest exit status (0 ok, 1 a statement failed, 130 interrupted by Ctrl-C, n for
+sys.exit(n)); and the transcript checker behind --check."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from ..shell.core import Shell
 from ..shell.python_exec import syntax_error_of
 from ..shell.splitter import script_items
 from ..shell.styled import to_ansi
+
+EXIT_INTERRUPTED = 130  # what a shell reports for a program that SIGINT ended (128 + 2)
 
 
 class ReaderGone(Exception):
@@ -63,6 +65,8 @@ class ScriptRunner:
             if self.reader_gone:
                 raise ReaderGone
             if result.error is not None:
+                if _interrupted(result):  # Ctrl-C stops a script, --keep-going or not
+                    return EXIT_INTERRUPTED
                 self.errors += 1
                 if not self.keep_going:
                     return 1
@@ -114,6 +118,10 @@ class ScriptRunner:
             self.out.flush()
         except BrokenPipeError:
             _silence(self.out)
+
+
+def _interrupted(result) -> bool:
+    return isinstance(result.error.exception, KeyboardInterrupt)
 
 
 def check_transcript(shell: Shell, text: str, filename: str, out=None) -> int:

@@ -81,7 +81,12 @@ def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB",
     if direction != "TB":
         raise ValueError("only top-to-bottom layouts are supported")
     expanded = frozenset(expanded)
-    blocks, folded, owner = fold(graph, expanded)
+    return _arranged(graph, expanded, fold(graph, expanded), compact)
+
+
+def _arranged(graph: nx.DiGraph, expanded: frozenset, folding, compact: bool) -> Layout:
+    """Layers, orders and places a folded graph (`folding` as `fold` returns it)."""
+    blocks, folded, owner = folding
     dag, reversed_edges = break_cycles(folded)
     layer = assign_layers(dag)
     chains, detached = split_long_edges(dag, layer)
@@ -111,10 +116,12 @@ def draw_for_terminal(ops, op_states=None, expanded_scope=None, width=100,
     `width`) and notes."""
     op_states = op_states or {}
     graph = graph_from_ops(ops)
-    picture = layout(graph, default_expansion(graph, expanded_scope))
-    if len(picture.blocks) > MAX_DRAWN_BLOCKS:
-        return [[("warning", f"{len(picture.blocks)} boxes are too many to draw here; give a "
+    expanded = default_expansion(graph, expanded_scope)
+    folding = fold(graph, expanded)
+    if len(folding[0]) > MAX_DRAWN_BLOCKS:  # told before laying out what will not be drawn
+        return [[("warning", f"{len(folding[0])} boxes are too many to draw here; give a "
                              "scope (:graph SCOPE) or open the explorer (:tui)")]]
+    picture = _arranged(graph, expanded, folding, compact=False)
     canvas = picture.canvas(ascii_only)
     looks = picture.block_looks(op_states)
     lines = [_cut(canvas.row(y, looks), width) for y in range(canvas.height)]

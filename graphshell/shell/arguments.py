@@ -46,14 +46,15 @@ def top_level_pieces(text: str) -> list[str]:
     return pieces
 
 
-def _compiles(source: str) -> bool:
+def _compile_error(source: str) -> BaseException | None:
+    """Why `source` is not a Python expression (None if it is one)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the chosen expression's warnings are shown later
             compile(source, "<argument>", "eval")
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
+        return None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
+        return error
 
 
 # Words that join operands into one expression ("a if b else c", "x not in y").
@@ -102,17 +103,60 @@ def split_expressions(text: str) -> list[str]:
 
 
 def _longest_first(pieces: list[str]) -> list[str]:
+    """The longest run of pieces that compiles, then the next run, and so on. A run is tried
+    whole first (one compile); only when it fails with a syntax error are its shorter prefixes
+    tried, and only those ending at or before the error (a prefix that reaches past it holds
+    the same error), so a long expression costs one compile, not one per prefix."""
     expressions = []
     while pieces:
-        for end in range(len(pieces), 0, -1):
-            candidate = " ".join(pieces[:end])
-            if _compiles(candidate) or (end == 1 and is_tensor_name(candidate)):
-                expressions.append(candidate)
-                pieces = pieces[end:]
-                break
-        else:
-            raise CommandError(f"not a Python expression: {pieces[0]!r}")
+        end = _longest_expression(pieces)
+        expressions.append(" ".join(pieces[:end]))
+        pieces = pieces[end:]
     return expressions
+
+
+def _longest_expression(pieces: list[str]) -> int:
+    """How many of `pieces` the first expression takes."""
+    whole = " ".join(pieces)
+    error = _compile_error(whole)
+    if error is None or (len(pieces) == 1 and is_tensor_name(whole)):
+        return len(pieces)
+    if not isinstance(error, SyntaxError):
+        raise CommandError(f"not a Python expression: {_shortened(whole)!r} "
+                           f"({_reason(error)})")
+    for end in range(min(_pieces_before(pieces, error), len(pieces) - 1), 0, -1):
+        candidate = " ".join(pieces[:end])
+        error = _compile_error(candidate)
+        if error is None or (end == 1 and is_tensor_name(candidate)):
+            return end
+        if not isinstance(error, SyntaxError):
+            raise CommandError(f"not a Python expression: {_shortened(candidate)!r} "
+                               f"({_reason(error)})")
+    raise CommandError(f"not a Python expression: {_shortened(pieces[0])!r}")
+
+
+def _pieces_before(pieces: list[str], error: SyntaxError) -> int:
+    """How many pieces (joined by single spaces) start before the place a syntax error
+    points at: every piece when it points at no place in the first line."""
+    if error.lineno != 1 or not error.offset or error.offset < 1:
+        return len(pieces)
+    count, column = 0, 0
+    for piece in pieces:
+        if column >= error.offset:
+            break
+        count += 1
+        column += len(piece) + 1
+    return count
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, (RecursionError, MemoryError)):
+        return "too deeply nested to compile; split it into several expressions"
+    return str(error) or type(error).__name__
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def split_feeds(text: str) -> tuple[str, list[tuple[str, str]]]:

@@ -8,39 +8,46 @@ a terminal itself.
 from __future__ import annotations
 
 import collections
+import threading
 import traceback
 from contextlib import AbstractContextManager
 
 import numpy as np
 
 from .. import tf
+from ..engine.graph import errors
 from ..engine.graph.context import EngineContext
 from ..engine.graph.graph import Graph
 from ..engine.run import steps as engine_steps
 from ..engine.run.session import BaseSession
 from . import commands, marks, python_exec
 from .history import RecordedInput, is_recorded
+from .keep import DEFAULT_KEEP_BYTES, DEFAULT_KEEP_STEPS, Budget, KeptValues
 from .naming import Naming
 from .report import count_of, step_line, value_text
 from .results import Entry, ErrorInfo, Result
 from .splitter import is_complete_input
 from .styled import Styled
+from .tensorflow_modules import tensorflow_modules
 
 _ARGUMENT_CONSTANTS = {"nan": float("nan"), "inf": float("inf")}
-KEEP_VALUES_FOR_STEPS = 30  # intermediate values are kept for the most recent steps only
 
 
 class Shell:
     """A graphshell session: Python with `tf` and `np` bound, plus `:commands`."""
 
     def __init__(self, timings: bool = False, max_step_reports: int = 10, width: int = 100,
-                 seed: int | None = None):
+                 seed: int | None = None, keep_bytes: int | None = None,
+                 keep_steps: int | None = None):
         """`seed` makes random ops without a seed reproducible (scripts pass 0); None gives
-        them fresh OS entropy, as in TF."""
+        them fresh OS entropy, as in TF. Step values (feeds, fetches, intermediates) are kept
+        up to `keep_bytes` for the last `keep_steps` steps (None: $GRAPHSHELL_KEEP_BYTES and
+        $GRAPHSHELL_KEEP_STEPS, else 256 MiB and 100 steps; `:keep` changes them)."""
         self.timings = timings
         self.width = width
         self.max_step_reports = max_step_reports
-        self.steps = []
+        self.steps = []  # in step-number order, whichever thread ran them
+        self._steps_lock = threading.Lock()
         self.on_entry = None
         self.entered_contexts = []
         self.last_traceback = None       # the last error's full Python traceback (:tb --all)
@@ -58,6 +65,7 @@ class Shell:
         self._reports_shown = 0
         self._reports_hidden = []
         self._last_results = None
+        self.kept = KeptValues(_budget(keep_bytes, keep_steps))
         # The shell's own defaults, numbering and settings: no other shell sees or changes them.
         self.context = EngineContext(keep_step_values=True, unseeded_seed=seed,
                                      step_listeners=[self._on_step])
@@ -215,8 +223,9 @@ class Shell:
         try:
             note = lambda text: self.emit("note", text)  # noqa: E731
             code = python_exec.compile_input(source, filename, line, note, mode)
-            python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note,
-                                 self._on_stderr)
+            with tensorflow_modules(needed="import" in source):
+                python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note,
+                                     self._on_stderr)
         except KeyboardInterrupt:
             raise
         except SystemExit as request:
@@ -224,12 +233,18 @@ class Shell:
         except BaseException as error:
             self._remember_error(error, filename)
             info = python_exec.error_info(error, filename, commands=self._show_values)
+            if info.line is None:  # it failed before any of its lines ran (compiling it)
+                info.line = _line_of_failure(source, line)
             if typed and "\n" not in source.strip():
                 info.line = None  # "line 1" says nothing about a one-line input
             self._fail(info)
 
     def _exit(self, request: SystemExit) -> None:
-        status, message = python_exec.exit_status(request)
+        try:
+            status, message = python_exec.exit_status(request)
+        except Exception as error:  # the exit message's str() failed; Python still exits 1
+            why = f"{type(error).__name__}: {python_exec.one_line_message(error)}"
+            status, message = 1, f"the object given to sys.exit() cannot be printed ({why})"
         self._result.quit = True
         self._result.exit_status = status
         if message:
@@ -265,7 +280,7 @@ class Shell:
             raise
         except SystemExit as request:  # exit() inside an argument means what it means in Python
             self._exit(request)
-        except Exception as error:
+        except BaseException as error:  # GeneratorExit or a BaseException the user made
             self._remember_error(error)
             self._fail(ErrorInfo(type(error).__name__, python_exec.one_line_message(error), line,
                                  error))
@@ -284,9 +299,21 @@ class Shell:
 
     # -- steps -------------------------------------------------------------------------------------
     def _on_step(self, step) -> None:
-        self.steps.append(step)
-        if len(self.steps) > KEEP_VALUES_FOR_STEPS:
-            self.steps[-KEEP_VALUES_FOR_STEPS - 1].release_values()
+        self._record_in_number_order(step)
+        try:
+            self._report_step(step)
+        finally:  # its results are shown: now only the budget decides what it keeps
+            self._keep_values_of(step)
+
+    def _keep_values_of(self, step) -> None:
+        if isinstance(step.error, (MemoryError, errors.ResourceExhaustedError)):
+            # whatever was kept must not make the user's next try fail too
+            self.kept.drop_all(f"dropped to free memory when step {step.number} ran out of it")
+            step.release_values(f"step {step.number} ran out of memory")
+        else:
+            self.kept.add(step)
+
+    def _report_step(self, step) -> None:
         if self._result is None:
             return
         if self._reports_shown >= self.max_step_reports:
@@ -298,6 +325,15 @@ class Shell:
         if step.error is None and not _only_ops(step) and self._show_values:
             self._last_results = step.results
             self.emit("value", value_text(step.results), step.results)
+
+    def _record_in_number_order(self, step) -> None:
+        """Steps run from several threads can finish out of number order; the history stays
+        in number order (usually an append: the loop only walks back past later steps)."""
+        with self._steps_lock:
+            index = len(self.steps)
+            while index and self.steps[index - 1].number > step.number:
+                index -= 1
+            self.steps.insert(index, step)
 
     def _note_hidden_steps(self) -> None:
         hidden = self._reports_hidden
@@ -325,7 +361,24 @@ class Shell:
         self.namespace.clear()
         self.namespace.update(self._fresh_namespace())
         self.steps.clear()
+        self.kept.clear()
         self.entered_contexts.clear()
+
+
+def _budget(keep_bytes: int | None, keep_steps: int | None) -> Budget:
+    """The budget given, else the environment's; a malformed variable gives the defaults (the
+    command line reports it before a shell is made)."""
+    try:
+        return Budget.from_environment(keep_bytes, keep_steps)
+    except ValueError:
+        return Budget(DEFAULT_KEEP_BYTES if keep_bytes is None else keep_bytes,
+                      DEFAULT_KEEP_STEPS if keep_steps is None else keep_steps)
+
+
+def _line_of_failure(source: str, first_line: int) -> int:
+    """The line an input failed on before running: a NUL byte's, else the input's first."""
+    nul = source.find("\0")
+    return first_line + (source.count("\n", 0, nul) if nul >= 0 else 0)
 
 
 def _only_ops(step) -> bool:

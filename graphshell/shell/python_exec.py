@@ -58,16 +58,22 @@ def mentions_tensorflow_import(source: str) -> bool:
     return bool(_TENSORFLOW_IMPORT.search(source))
 
 
-class LineWriter(io.TextIOBase):
-    """A stdout replacement that hands each completed line to `emit` as it is written."""
+class LineWriter:
+    """A stdout replacement that hands each completed line to `emit` as it is written.
+
+    Not an io.IOBase: IOBase's finalizer calls flush(), so the garbage collector would run our
+    code while it frees an old writer, and a Ctrl-C landing there is swallowed by the finalizer
+    (the input it was meant for keeps running). This class has no finalizer: what is pending is
+    flushed by run_code, never by the collector."""
+
+    encoding = "utf-8"
+    errors = "strict"
+    newlines = None
+    closed = False
 
     def __init__(self, emit):
-        super().__init__()
         self._emit = emit
         self._pending = ""
-
-    def writable(self) -> bool:
-        return True
 
     def write(self, text) -> int:
         if not isinstance(text, str):
@@ -78,21 +84,66 @@ class LineWriter(io.TextIOBase):
             self._emit(line)
         return len(text)
 
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
     def flush(self) -> None:
         if self._pending:
             self._emit(self._pending)
             self._pending = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return False
+
+    def seekable(self) -> bool:
+        return False
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("the shell's output is not a file (it has no fileno)")
+
+    def close(self) -> None:
+        self.flush()
 
 
 def compile_input(source: str, filename: str, first_line: int, on_warning,
                   mode: str = "single"):
     """Compiles one statement, keeping the line numbers of the original file: in 'single' mode
     expression values are displayed (the REPL's way), in 'exec' mode they are not (a .py
-    file's way)."""
-    padded = "\n" * (first_line - 1) + source
+    file's way). The statement is parsed on its own and its tree moved down to `first_line`
+    (padding the text with blank lines instead costs the whole file's length per statement)."""
     if not source.endswith("\n"):
-        padded += "\n"
-    return compile_quietly(padded, filename, mode, on_warning)
+        source += "\n"
+    offset = first_line - 1
+    try:
+        tree = compile_quietly(source, filename, mode, on_warning, ast.PyCF_ONLY_AST)
+    except SyntaxError as error:
+        _move_error(error, offset)
+        raise
+    if offset:
+        ast.increment_lineno(tree, offset)
+    return compile_quietly(tree, filename, mode, on_warning)
+
+
+def _move_error(error: SyntaxError, offset: int) -> None:
+    """A syntax error found in a statement parsed alone, placed at its line of the file."""
+    if not offset or error.lineno is None:
+        return
+    error.lineno += offset
+    if getattr(error, "end_lineno", None) is not None:
+        error.end_lineno += offset
+    if isinstance(error.msg, str):  # "unterminated string literal (detected at line 1)"
+        error.msg = _DETECTED_AT.sub(lambda found: f"{found[1]}{int(found[2]) + offset})",
+                                     error.msg)
+
+
+_DETECTED_AT = re.compile(r"(\(detected at line )(\d+)\)")
 
 
 def is_blank_or_comment(source: str) -> bool:
@@ -113,12 +164,12 @@ def remember_source(filename: str, first_line: int, source: str) -> None:
     linecache.cache[filename] = (sum(map(len, lines)), None, lines, filename)
 
 
-def compile_quietly(source: str, filename: str, mode: str, on_warning):
-    """compile(), with the warnings the compiler raises (SyntaxWarning: "is" with a literal...)
-    passed to `on_warning` as text instead of going to stderr."""
+def compile_quietly(source, filename: str, mode: str, on_warning, flags: int = 0):
+    """compile() (of text, or of a tree), with the warnings the compiler raises (SyntaxWarning:
+    "is" with a literal...) passed to `on_warning` as text instead of going to stderr."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        code = compile(source, filename, mode, dont_inherit=True)
+        code = compile(source, filename, mode, flags, dont_inherit=True)
     for warning in caught:
         on_warning(f"{warning.category.__name__}: {warning.message}")
     return code
@@ -151,10 +202,12 @@ def run_code(code, namespace, on_output, on_value, on_warning, on_stderr=None):
             warnings.showwarning = show_warning
             exec(code, namespace)
     finally:
-        writer.flush()
-        error_writer.flush()
-        sys.stdout, sys.stderr, sys.displayhook = saved_stdout, saved_stderr, saved_hook
-        warnings.showwarning = saved_showwarning
+        try:  # a Ctrl-C during these flushes must not leave sys.stdout on this input's writer
+            writer.flush()
+            error_writer.flush()
+        finally:
+            sys.stdout, sys.stderr, sys.displayhook = saved_stdout, saved_stderr, saved_hook
+            warnings.showwarning = saved_showwarning
 
 
 def error_info(error: BaseException, filename: str, commands: bool = True) -> ErrorInfo:

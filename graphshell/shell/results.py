@@ -36,6 +36,8 @@ class ErrorInfo:
         if self.column is not None:
             places.append(f"column {self.column}")
         where = ", ".join(places) + ": " if places else ""
+        if self.type_name and self.message == self.type_name:  # an error without a message
+            return f"{where}{self.type_name}"
         kind = f"{self.type_name}: " if self.type_name else ""
         return f"{where}{kind}{self.message}"
 

@@ -8,7 +8,7 @@ import pytest
 
 from graphshell import tf
 from graphshell.engine.graph import errors
-from graphshell.engine.run import executor
+from graphshell.engine.run import compiled, executor
 
 
 def plan_of(sess):
@@ -156,7 +156,7 @@ def test_kept_values_of_compiled_steps_match_the_interpreter(fresh_engine):
 def test_a_plan_python_cannot_compile_stays_on_the_interpreter(monkeypatch):
     def refuse(*args, **kwargs):
         raise SyntaxError("too many nested parentheses")
-    monkeypatch.setattr(executor, "CompiledPlan", refuse)
+    monkeypatch.setattr(compiled, "_compile_chunk", refuse)
     y = tf.add_n([tf.constant(float(i)) for i in range(30)])
     sess = tf.Session()
     assert [sess.run(y) for _ in range(executor.COMPILE_AFTER_RUNS + 3)] == [435.0] * 5

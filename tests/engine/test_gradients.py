@@ -2,22 +2,13 @@
 
 import numpy as np
 import pytest
+from central_differences import numeric_gradient
 
 from graphshell import tf
 
 RNG = np.random.default_rng(11)
 
 
-def numeric_gradient(function, values, eps=1e-6):
-    """Central differences of the scalar function(values) with respect to each element."""
-    values = np.array(values, dtype=np.float64)
-    grad = np.zeros_like(values)
-    for index in np.ndindex(values.shape):
-        up, down = values.copy(), values.copy()
-        up[index] += eps
-        down[index] -= eps
-        grad[index] = (function(up) - function(down)) / (2 * eps)
-    return grad
 
 
 def check_gradient(build, *inputs, rtol=1e-5, atol=1e-7):

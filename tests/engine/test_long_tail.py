@@ -3,6 +3,7 @@ against numpy written out, gradients against central differences in float64."""
 
 import numpy as np
 import pytest
+from central_differences import numeric_gradient
 
 from graphshell import tf
 from graphshell.engine.ops.logging_ops import summarize_value
@@ -10,15 +11,6 @@ from graphshell.engine.ops.logging_ops import summarize_value
 RNG = np.random.default_rng(12)
 
 
-def numeric_gradient(function, value, eps=1e-6):
-    value = np.array(value, dtype=np.float64)
-    grad = np.zeros_like(value)
-    for index in np.ndindex(value.shape):
-        up, down = value.copy(), value.copy()
-        up[index] += eps
-        down[index] -= eps
-        grad[index] = (function(up) - function(down)) / (2 * eps)
-    return grad
 
 
 def check_gradient(sess, build, value, rtol=1e-5, atol=1e-7):

@@ -3,6 +3,7 @@ out and central differences."""
 
 import numpy as np
 import pytest
+from central_differences import numeric_gradient
 
 from graphshell import tf
 from graphshell.engine.graph import errors
@@ -10,15 +11,6 @@ from graphshell.engine.graph import errors
 RNG = np.random.default_rng(12)
 
 
-def numeric_gradient(function, values, eps=1e-6):
-    values = np.array(values, dtype=np.float64)
-    grad = np.zeros_like(values)
-    for index in np.ndindex(values.shape):
-        up, down = values.copy(), values.copy()
-        up[index] += eps
-        down[index] -= eps
-        grad[index] = (function(up) - function(down)) / (2 * eps)
-    return grad
 
 
 def dense_of(values, indices, rows):
@@ -199,9 +191,8 @@ def test_embedding_lookup_max_norm_scales_long_rows_and_its_gradient_matches(ses
     np.testing.assert_allclose(sess.run(grad, {params: table}), numeric, rtol=1e-5, atol=1e-8)
 
 
-def test_embedding_lookup_of_several_partitions_is_refused_clearly():
-    with pytest.raises(NotImplementedError, match="2 partitioned params"):
-        tf.nn.embedding_lookup([tf.zeros([2, 2]), tf.zeros([2, 2])], [0])
+def test_embedding_lookup_of_no_params_is_refused_clearly():
+    # (lookups over several partitions: tests/engine/test_remaining_api.py)
     with pytest.raises(ValueError, match="Need at least one param"):
         tf.nn.embedding_lookup([], [0])
 

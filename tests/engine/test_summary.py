@@ -11,7 +11,6 @@ import pytest
 from graphshell import tf
 from graphshell.engine.graph import errors
 from graphshell.engine.ops import summary_ops
-from graphshell.facade import summary_writer
 
 pytest.importorskip("tensorboard")
 from tensorboard.backend.event_processing.event_file_loader import (
@@ -140,14 +139,6 @@ def test_closed_writer_warns_and_reopen_starts_a_new_file(tmp_path):
     writer.close()
     files, events = _events(tmp_path)
     assert len(files) == 2 and [e.step for e in events if e.summary.value] == [2]
-
-
-def test_graph_argument_warns_once_that_graph_is_not_written(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(summary_writer, "_graph_warning_given", summary_writer.threading.Event())
-    tf.logging.set_verbosity(tf.logging.WARN)
-    for _ in range(2):
-        tf.summary.FileWriter(str(tmp_path), graph=tf.get_default_graph()).close()
-    assert capsys.readouterr().err.count("does not write the graph") == 1
 
 
 def test_file_writer_cache_shares_one_writer_per_logdir(tmp_path):

@@ -230,8 +230,8 @@ def test_an_exception_with_a_broken_message_stays_inside_execute(shell, line):
 def test_splitting_a_run_line_compiles_work_linear_in_its_length(shell, monkeypatch):
     from graphshell.shell import arguments
     compiled = []
-    real_compiles = arguments._compiles
-    monkeypatch.setattr(arguments, "_compiles",
+    real_compiles = arguments._compile_error
+    monkeypatch.setattr(arguments, "_compile_error",
                         lambda source: compiled.append(len(source)) or real_compiles(source))
     run_lines(shell, "x = tf.constant(1.0)", "s = tf.InteractiveSession()")
     line = ":run " + "x " * 100

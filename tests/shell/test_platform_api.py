@@ -156,3 +156,31 @@ def test_a_programs_stderr_goes_to_stderr_and_the_shell_shows_it_in_place(tmp_pa
         assert [(e.kind, e.body.plain) for e in result.entries] == [("stderr", "to stderr")]
     finally:
         shell.close()
+
+
+def test_a_programs_own_modules_that_import_tensorflow_get_graphshells_tf(tmp_path):
+    (tmp_path / "libs").mkdir()
+    (tmp_path / "libs" / "__init__.py").write_text("")
+    (tmp_path / "libs" / "activations.py").write_text(
+        "import tensorflow as tf\nfrom tensorflow.python.framework import ops\n"
+        "def lrelu(x):\n    return tf.maximum(x, 0.2 * x)\n")
+    program = tmp_path / "prog.py"
+    program.write_text("import tensorflow as tf\nfrom libs.activations import lrelu\n"
+                       "with tf.Session() as s:\n    print(s.run(lrelu(tf.constant(-1.0))))\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = subprocess.run([sys.executable, "-m", "graphshell", str(program)], cwd=elsewhere,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "-0.2"
+
+
+def test_the_tensorflow_mapping_lasts_only_while_an_input_runs():
+    from graphshell.shell.core import Shell
+    shell = Shell()
+    try:
+        result = shell.execute("import sys; seen = sys.modules['tensorflow.compat.v1'] is tf")
+        assert result.error is None and shell.namespace["seen"] is True
+    finally:
+        shell.close()
+    assert "tensorflow" not in sys.modules and "tensorflow.compat.v1" not in sys.modules

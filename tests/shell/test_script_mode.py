@@ -96,9 +96,10 @@ def test_usage_errors_exit_2():
 
 def test_binary_garbage_and_a_1mb_line_do_not_crash():
     garbage = bytes(range(256)) * 40 + b"\nprint('alive')\n"
-    done = graphshell("--keep-going", stdin=garbage)
-    assert done.returncode == 1 and b"alive" in done.stdout
-    assert b"Traceback" not in done.stderr
+    done = graphshell("--keep-going", stdin=garbage)  # binary: refused in one line (issue 13)
+    assert done.returncode == 2 and b"alive" not in done.stdout
+    assert done.stderr.decode().splitlines() == [
+        "graphshell: <stdin> is a binary file, not a script (a text script has no NUL bytes)"]
     huge = b"x = [" + b"1, " * 350_000 + b"1]\nprint(len(x))\n"
     done = graphshell(stdin=huge)
     assert done.returncode == 0 and done.stdout == b"350001\n"

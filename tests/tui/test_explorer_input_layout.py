@@ -305,11 +305,13 @@ async def test_a_long_input_shows_a_busy_indicator_until_it_ends(shell):
             assert "running gate.wait(60)" in str(log.border_subtitle)
             assert footer_keys(app).get("Cancel") == "^c"
             command_line.value = "kept = 1"
-            await pilot.press("enter")  # refused while busy; the text stays
+            await pilot.press("enter")  # queued while busy; it runs after
             await pilot.pause()
-            assert command_line.value == "kept = 1"
+            assert command_line.value == "" and list(app.queued) == ["kept = 1"]
             gate.set()
             await settle(pilot)
+            await settle(pilot)
+            assert shell.namespace.get("kept") == 1
             assert not log.border_subtitle and "Cancel" not in footer_keys(app)
     finally:
         gate.set()

@@ -10,9 +10,9 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 
 from ..graph import dtypes, registry
-from ..graph.build import OpScope
+from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
-from ..graph.frames import WhileLoop, outermost_while_loop_of
+from ..graph.frames import WhileLoop, innermost_while_loop, outermost_while_loop_of
 from ..graph.graph import get_graph_from_inputs
 from ..graph.indexed_slices import IndexedSlices
 from ..graph.tensor import Tensor
@@ -61,8 +61,10 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [_as_ref_tensor(x) for x in xs]
         stops = {_as_ref_tensor(t).op for t in stop_gradients}
-        grads = _Gradients(ys, xs, _initial_grads(ys, grad_ys), stops,
-                           gate=bool(gate_gradients))
+        # called inside a while body: differentiate one pass of that loop (as TF does)
+        loop = innermost_while_loop(ys[0].graph._control_flow_context) if ys else None
+        grads = _Gradients(ys, xs, _initial_grads(ys, grad_ys), stops, base_frame=loop,
+                           gate=bool(gate_gradients), inside_body=loop is not None)
         return [grads.result(x, unconnected) for x in xs]
 
 
@@ -80,25 +82,40 @@ def _as_ref_tensor(x):
 
 
 def _initial_grads(ys, grad_ys):
+    """The gradient each y starts with: ones shaped like y, or the given grad_y passed through
+    an Identity named grad_ys_<i> (Python values first become Consts named grad_y_<i>)."""
+    given = [_given_grad(y, grad_y, i) for i, (y, grad_y) in enumerate(zip(ys, grad_ys))]
     initial = []
-    for i, (y, grad_y) in enumerate(zip(ys, grad_ys)):
+    for i, (y, grad_y) in enumerate(zip(ys, given)):
         if grad_y is None:
             if y.dtype.is_complex:
                 raise TypeError(f"Gradients of complex tensors ({y}) must set grad_ys")
             initial.append(input_ops.ones(array_ops.shape(y), dtype=y.dtype.base_dtype,
                                           name=f"grad_ys_{i}"))
+        elif isinstance(grad_y, IndexedSlices):
+            initial.append(IndexedSlices(
+                array_ops.identity(grad_y.values, name=f"grad_ys_{i}_values"),
+                array_ops.identity(grad_y.indices, name=f"grad_ys_{i}_indices"),
+                grad_y.dense_shape))
         else:
-            if hasattr(grad_y, "dtype") and grad_y.dtype.base_dtype is not y.dtype.base_dtype:
-                raise TypeError(f"Gradient type {grad_y.dtype.base_dtype.name} generated for "
-                                f"real or integer-valued tensor {y} with type "
-                                f"{y.dtype.base_dtype.name} must match: grad_ys[{i}] needs "
-                                f"dtype {y.dtype.base_dtype.name}")
-            grad_y = convert_to_tensor(grad_y, dtype=y.dtype.base_dtype, name=f"grad_ys_{i}")
-            if not grad_y.shape.is_compatible_with(y._shape):
-                raise ValueError(f"{_shape_clash(y._shape, grad_y._shape)}: grad_ys[{i}] has "
-                                 f"shape {grad_y.shape} but y {y.name} has shape {y.shape}")
-            initial.append(grad_y)
+            initial.append(array_ops.identity(grad_y, name=f"grad_ys_{i}"))
     return initial
+
+
+def _given_grad(y, grad_y, index):
+    """grad_y as a tensor of y's dtype and a shape compatible with y's, or None."""
+    if grad_y is None or isinstance(grad_y, IndexedSlices):
+        return grad_y
+    if hasattr(grad_y, "dtype") and grad_y.dtype.base_dtype is not y.dtype.base_dtype:
+        raise TypeError(f"Gradient type {grad_y.dtype.base_dtype.name} generated for "
+                        f"real or integer-valued tensor {y} with type "
+                        f"{y.dtype.base_dtype.name} must match: grad_ys[{index}] needs "
+                        f"dtype {y.dtype.base_dtype.name}")
+    grad_y = convert_to_tensor(grad_y, dtype=y.dtype.base_dtype, name=f"grad_y_{index}")
+    if not grad_y.shape.is_compatible_with(y._shape):
+        raise ValueError(f"{_shape_clash(y._shape, grad_y._shape)}: grad_ys[{index}] has "
+                         f"shape {grad_y.shape} but y {y.name} has shape {y.shape}")
+    return grad_y
 
 
 def _shape_clash(shape, other) -> str:
@@ -118,8 +135,10 @@ class _Gradients:
     Ops are processed once all their consumers' gradients are in. A while loop counts as one
     unit: when the gradients of all its Exits are in, a gradient loop is built for it."""
 
-    def __init__(self, ys, xs, initial, stops, base_frame=None, gate=False):
+    def __init__(self, ys, xs, initial, stops, base_frame=None, gate=False, inside_body=False):
         self.graph = ys[0].graph if ys else xs[0].graph
+        self.xs_ops = {x.op for x in xs}
+        self.inside_body = inside_body  # tf.gradients was called while building base_frame
         self.gate = gate  # each op's input gradients become available together (tf.tuple)
         self.base_frame = base_frame
         self.stop_ops = stops
@@ -220,6 +239,9 @@ class _Gradients:
         out_grads = [self._aggregate(t) for t in op._outputs]
         if not any(g is not None for g in out_grads) or op in self.stops:
             return
+        if self.inside_body and op.type in ("Switch", "RefSwitch") \
+                and op._control_flow_context is self.base_frame:
+            self._refuse_initial_value(op)
         grad_fn = _gradient_function(op)
         if grad_fn is registry.NOT_DIFFERENTIABLE:
             return
@@ -241,10 +263,29 @@ class _Gradients:
             _check_grad_shape(op, i, tensor, grad)
             self.grads[tensor].append(grad)
 
+    def _refuse_initial_value(self, switch):
+        """Inside a body, a gradient may not flow back through a loop variable's Switch into
+        its initial value (TF's rule); names the nearest x behind it."""
+        target, seen, queue = switch, {switch}, deque([switch])
+        while queue:
+            op = queue.popleft()
+            if op in self.xs_ops:
+                target = op
+                break
+            for tensor in op._inputs:
+                if tensor.op not in seen:
+                    seen.add(tensor.op)
+                    queue.append(tensor.op)
+        raise ValueError(
+            f"Cannot compute gradient inside while loop with respect to op '{target.name}'. We "
+            "do not support taking the gradient wrt or through the initial value of a loop "
+            "variable. Gradients can be computed through loop invariants or wrt the input "
+            "parameters to the loop body.")
+
     def _backprop_loop(self, frame):
         exit_grads = [index_ops.indexed_slices_to_dense(self._aggregate(e._outputs[0]))
                       for e in frame.exits]
-        if all(g is None for g in exit_grads):
+        if all(g is None for g in exit_grads) or not frame.back_prop:
             return
         needed = set(self.loop_members[frame])
 
@@ -319,8 +360,9 @@ def _zeros_for_output(op, index):
     """A zero gradient for an unused output; for a cond Switch, zeros that live only when the
     other branch is taken (so they die with the branch, as in TF)."""
     output = op._outputs[index]
-    if "_branch" not in op.attrs:
-        return input_ops.zeros_like(output)
+    if "_branch" not in op.attrs:  # a ZerosLike op even for a known shape (optimize=False)
+        with OpScope(None, "zeros_like", [output]) as scope:
+            return make_tensor("ZerosLike", [output], scope)
     untaken = control_flow.switch(op._inputs[0], op.attrs["_pred"])[index]
     pivot = array_ops.identity(untaken)
     with op.graph.control_dependencies([pivot]):

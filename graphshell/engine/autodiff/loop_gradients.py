@@ -137,8 +137,7 @@ def _forward_counter(forward):
     entered._consumers.remove(merge_op)
     merge_op._inputs = (entered, next_iteration._outputs[0])
     next_iteration._outputs[0]._consumers.append(merge_op)
-    if forward.outer is not None:
-        forward.outer.values.add(exit_op._outputs[0])
+    forward.publish_exits([exit_op._outputs[0]])
     graph._structure_changed()
     forward.counter = _Counter(exit_op._outputs[0], next_iteration)
     return forward.counter

@@ -55,6 +55,8 @@ class ControlDependencies:
             if op not in current:
                 ops.append(op)
                 current.add(op)
+                # TF marks an op used as a manual control dependency (seen in its NodeDef)
+                op.attrs = {**op.attrs, "_has_manual_control_dependencies": True}
         return ops
 
     def inputs_for(self, inputs):

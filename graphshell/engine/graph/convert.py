@@ -167,11 +167,13 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
     """A Const op holding `value` (TF1's `tf.constant`)."""
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
-    array = numpy_value(value, dtype)
+    array = given = numpy_value(value, dtype)
     if shape is not None:
         array = _fit_shape(array, shape, verify_shape)
     graph = get_default_graph()
     attrs = {"value": array, "dtype": dtype.base_dtype if dtype else dtypes.as_dtype(array.dtype)}
+    if array.size != given.size:  # TF's TensorProto keeps the given values (graph_def.py)
+        attrs["_tensor_values"] = given
     return graph._create_op(CONST, (), graph._op_name(name, "Const"), attrs)._outputs[0]
 
 

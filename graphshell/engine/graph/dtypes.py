@@ -96,6 +96,10 @@ class DType:
         return True
 
     @property
+    def is_quantized(self) -> bool:
+        return False
+
+    @property
     def size(self) -> int:
         return self._np_dtype.itemsize if self._base is not string else 1
 
@@ -175,7 +179,7 @@ _BY_PYTHON = {float: float32, bool: bool_, object: string}
 # Element types TF has that graphshell cannot compute with: numpy has no such type.
 _UNSUPPORTED_NAMES = frozenset(
     name + suffix for suffix in ("", "_ref") for name in (
-        "bfloat16", "qint8", "quint8", "qint16", "quint16", "qint32", "variant", "int4", "uint4",
+        "variant", "int4", "uint4",
         "int2", "uint2", "float8_e5m2", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2fnuz",
         "float8_e4m3b11fnuz", "float4_e2m1fn"))
 
@@ -230,3 +234,65 @@ resource = _make("resource", object, 20)
 _BY_NAME[resource.name] = resource
 _BY_NAME[resource._ref.name] = resource._ref
 _BY_ENUM[resource._enum] = resource
+
+
+# -- element types TF names but numpy cannot hold ---------------------------------------------
+class NamedOnlyDType(DType):
+    """bfloat16 and the quantized types: DType objects with TF's names, enums and kinds, so code
+    that mentions them builds; graphshell has no numpy type for them, so converting a value
+    to one (a constant, a cast, a feed) raises a TypeError that says so."""
+
+    __slots__ = ("_kind",)
+
+    def __init__(self, name: str, enum: int, kind: str):  # not DType's: it has no numpy type
+        self.name = name
+        self._np_dtype = np.dtype(np.void)
+        self._enum = enum
+        self._base = self
+        self._ref = self
+        self._kind = kind
+
+    @property
+    def as_numpy_dtype(self):
+        raise TypeError(f"graphshell cannot compute with {self.base_dtype.name}: numpy has no "
+                        f"{self.base_dtype.name} element type (use float32 or an integer type)")
+
+    @property
+    def is_floating(self) -> bool:
+        return self._kind == "f"
+
+    @property
+    def is_integer(self) -> bool:
+        return False
+
+    @property
+    def is_quantized(self) -> bool:
+        return self._kind == "q"
+
+    @property
+    def is_numpy_compatible(self) -> bool:
+        return False
+
+    @property
+    def size(self) -> int:
+        return {"bfloat16": 2, "qint8": 1, "quint8": 1, "qint16": 2, "quint16": 2,
+                "qint32": 4}[self.base_dtype.name]
+
+
+def _make_named_only(name: str, enum: int, kind: str) -> DType:
+    dtype = NamedOnlyDType(name, enum, kind)
+    ref = NamedOnlyDType(name + "_ref", enum + _REF_OFFSET, kind)
+    ref._base = dtype
+    dtype._ref = ref
+    for each in (dtype, ref):
+        _BY_NAME[each.name] = each
+        _BY_ENUM[each._enum] = each
+    return dtype
+
+
+bfloat16 = _make_named_only("bfloat16", 14, "f")
+qint8 = _make_named_only("qint8", 11, "q")
+quint8 = _make_named_only("quint8", 12, "q")
+qint32 = _make_named_only("qint32", 13, "q")
+qint16 = _make_named_only("qint16", 15, "q")
+quint16 = _make_named_only("quint16", 16, "q")

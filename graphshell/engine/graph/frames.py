@@ -16,12 +16,20 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, ClassVar
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
-    from .graph import Graph
     from .operation import Operation
     from .tensor import Tensor
+
+
+class Graph(Protocol):
+    """What contexts need of their graph (graph.py imports this module, so no import back)."""
+
+    _control_flow_context: ControlFlowContext | None
+
+    def control_dependencies(self, control_inputs) -> AbstractContextManager: ...
 
 ENTER_TYPES = ("Enter", "RefEnter")  # the ops that bring a value into a while loop's frame
 
@@ -130,6 +138,17 @@ class WhileLoop(ControlFlowContext):
         self.pivot_for_pred: Tensor | None = None  # what the condition's input-less ops wait for
         self.gradient_state: Any = None  # set when tf.gradients differentiates this loop
         self.counter: Any = None  # the iteration counter tf.gradients adds (once)
+        self.back_prop = True  # False: tf.gradients lets nothing through the loop
+        self.body_result_type: type = tuple  # the body's result, packing the Exits as TF does
+
+    def publish_exits(self, exits) -> None:
+        """The loop's results are usable as they are by the enclosing context, and, when that
+        is a cond branch, by the contexts around it up to the next while loop (as the branch's
+        own values are)."""
+        for context in enclosing_contexts(self.outer):
+            context.values.update(exits)
+            if isinstance(context, WhileLoop):
+                break
 
 
 @contextlib.contextmanager
@@ -208,6 +227,60 @@ def is_within(op: Operation, context: ControlFlowContext) -> bool:
     return any(around is context for around in contexts_of(op))
 
 
+# -- which contexts an op may read from (TF's CheckInputFromValidContext) ----------------------
+def output_context(op: Operation) -> ControlFlowContext | None:
+    """Where `op`'s outputs are usable: an Exit's outputs belong to the loop's enclosing context."""
+    context = op._control_flow_context
+    if context is not None and op.type == "Exit":
+        context = context.outer
+    return context
+
+
+def check_input_context(op_type: str, op_name: str, context: ControlFlowContext | None,
+                        input_op: Operation) -> None:
+    """Refuses, as TF does when the op is built, an input made inside a while loop that the new
+    op (built in `context`) cannot see: from outside the loop, or from another loop."""
+    input_context = output_context(input_op)
+    if input_context is None or input_context is context:
+        return
+    loop = innermost_while_loop(context)
+    input_loop = innermost_while_loop(input_context)
+    if loop is None:
+        if input_loop is None or op_type in ENTER_TYPES or op_type in ("Switch", "RefSwitch"):
+            return
+        problem = f"'{input_op.name}' is in a while loop"
+    else:
+        if input_loop is None or _loop_may_read(loop, input_loop):
+            return
+        problem = "they are in different while loops"
+    raise ValueError(f"Cannot use '{input_op.name}' as input to '{op_name}' because {problem}. "
+                     "See info log for more details.")
+
+
+def _loop_may_read(loop: WhileLoop, input_loop: WhileLoop) -> bool:
+    """Whether ops of `loop` may read values of `input_loop`: it encloses `loop`, or the two are
+    a forward loop and its gradient loop (TF's cases, nested gradient loops included)."""
+    if _encloses(input_loop, loop):
+        return True
+    forward = _forward_of(loop)
+    if forward is not None and (_encloses(input_loop, forward) or forward is input_loop.outer):
+        return True
+    input_forward = _forward_of(input_loop)
+    if input_forward is None:
+        return False
+    return input_forward is loop or _forward_of(input_forward) is loop
+
+
+def _forward_of(loop: WhileLoop) -> WhileLoop | None:
+    state = loop.gradient_state
+    return state.forward if state is not None else None
+
+
+def _encloses(outer: ControlFlowContext, context: ControlFlowContext | None) -> bool:
+    return any(around is outer for around in enclosing_contexts(context))
+
+
 __all__ = ["ENTER_TYPES", "ControlFlowContext", "CondBranch", "WhileLoop", "building_in",
            "enclosing_contexts", "contexts_of", "innermost_while_loop", "while_loop_of",
-           "while_loops_of", "outermost_while_loop_of", "cond_branch_of", "is_within"]
+           "while_loops_of", "outermost_while_loop_of", "cond_branch_of", "is_within",
+           "output_context", "check_input_context"]

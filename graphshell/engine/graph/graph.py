@@ -8,9 +8,11 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, cast
 
-from . import lookup
+from . import create_op as create_op_module
+from . import devices, lookup, thread_local
 from .context import current_context
 from .control_deps import ControlDependencies
+from .frames import check_input_context
 from .operation import Operation, attr_word, input_name
 from .registry import ShapeError
 from .shapes import shape_list_str
@@ -78,6 +80,10 @@ class Graph:
         self._control_deps = ControlDependencies(self)
         self._gradient_overrides = {}
         self._seed_offset = 0  # op seeds derived from the graph seed count up per graph
+        self._device_scopes: list[devices.DeviceScope] = []  # innermost last
+        self._colocation_stack: list[Operation] = []  # innermost last
+        self._placement_checked: dict = {}  # run/placement.py: soft -> (ops checked, failed op)
+        self._acyclic_version = 0  # the _structure_version last found free of cycles
         self.id = next(current_context().graph_numbers)  # Graph#N counts per context
 
     @property
@@ -196,7 +202,8 @@ class Graph:
         return self._control_deps.scope(control_inputs)
 
     # -- building ops ----------------------------------------------------------------------------
-    def _create_op(self, opdef, inputs, name: str, attrs=None) -> Operation:
+    def _create_op(self, opdef, inputs, name: str, attrs=None,
+                   compute_device: bool = True) -> Operation:
         """Adds one op whose inputs are Tensors of this graph and whose name is final."""
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
@@ -207,6 +214,10 @@ class Graph:
                              f"Regex /{_VALID_OP_NAME!r}/")
         context = self._control_flow_context
         position = len(self._ops)
+        # control dependencies are decided on the inputs as given, before routing (as TF)
+        control_inputs = self._control_deps.inputs_for(inputs)
+        for tensor in inputs:
+            check_input_context(opdef.type, name, context, tensor.op)
         if context is not None:
             inputs = context.process_inputs(inputs)
         op = Operation.__new__(Operation)
@@ -222,14 +233,17 @@ class Graph:
         op._control_flow_context = context
         op._control_outputs = []
         op.device = ""
-        op._control_inputs = self._control_deps.inputs_for(op._inputs)
+        op._control_inputs = control_inputs
         try:
             outputs = opdef.infer(op)
         except ShapeError as error:
-            shapes_text = ", ".join(shape_list_str(t._shape) for t in op._inputs)
+            shapes_text = ", ".join("?" if t._shape is None else shape_list_str(t._shape)
+                                    for t in op._inputs)  # TF writes an unknown rank as ?
             raise ValueError(f"{error} for '{{{{node {name}}}}} = {node_summary(op)}' with "
                              f"input shapes: {shapes_text}.") from None
         op._outputs = [Tensor(op, i, dtype, shape) for i, (dtype, shape) in enumerate(outputs)]
+        if compute_device:  # device functions may look at the op's outputs
+            self._place(op)
         for tensor in op._inputs:
             tensor._consumers.append(op)
         for control in op._control_inputs:
@@ -240,6 +254,31 @@ class Graph:
         if context is not None:
             context.record(op)
         return op
+
+    def create_op(self, op_type: str, inputs, dtypes=None, input_types=None, name=None,
+                  attrs=None, op_def=None, compute_shapes=True,
+                  compute_device=True) -> Operation:
+        """Adds an op of a registered type from input Tensors and attrs (TF's deprecated
+        low-level constructor). As in TF 2, output and input types follow from the inputs and
+        attrs, so `dtypes`, `input_types`, `op_def` and `compute_shapes` are not used."""
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        return create_op_module.create_op(self, op_type, inputs, name, attrs, compute_device)
+
+    def _place(self, op) -> None:
+        """Records the device scopes and colocation constraints in force on a new op; an op
+        taking a variable by reference is colocated with it (TF's op_def_library does so)."""
+        scopes, stack = self._device_scopes, self._colocation_stack
+        if op._opdef.ref_inputs:
+            refs = [op._inputs[i].op for i in sorted(op._opdef.ref_inputs)
+                    if i < len(op._inputs) and op._inputs[i].dtype.is_ref]
+            if refs:
+                scopes, stack = [], stack + refs
+        if scopes:
+            devices.apply_device_scopes(op, scopes)
+        if stack:
+            op.attrs = dict(op.attrs)  # builders may share one attrs dict between ops
+            devices.apply_colocation(op, stack)
 
     def _insert(self, op, position: int) -> None:
         """Appends `op`, or, if a cond or while context just made Switch or Enter ops for its
@@ -315,15 +354,43 @@ class Graph:
         op = element.op if isinstance(element, Tensor) else element
         return op not in self._unfetchable
 
-    # -- compatibility no-ops ----------------------------------------------------------------------
+    # -- devices and colocation ---------------------------------------------------------------
     @contextlib.contextmanager
     def device(self, device_name_or_function: Any) -> Iterator[None]:
-        """Accepted for TF code; everything runs on numpy on the CPU."""
-        yield
+        """Ops created inside get this device: a name merged with the enclosing scopes (inner
+        fields win), a function of the op returning a name, or None (enclosing scopes ignored)."""
+        scope = devices.DeviceScope(device_name_or_function)
+        self._device_scopes.append(scope)
+        try:
+            yield
+        finally:
+            if not self._device_scopes or self._device_scopes[-1] is not scope:
+                raise RuntimeError("Exiting device scope without proper scope nesting.")
+            self._device_scopes.pop()
 
     @contextlib.contextmanager
     def colocate_with(self, op: Any, ignore_existing: bool = False) -> Iterator[None]:
-        yield
+        """Ops created inside join `op`'s colocation group (`_class` = ["loc:@name"]) and take
+        its device; the enclosing device scopes are ignored. `op=None` with
+        `ignore_existing=True` clears every constraint."""
+        if op is None and not ignore_existing:
+            raise ValueError("Trying to reset colocation (op is None) but ignore_existing is "
+                             "not True")
+        if op is not None and not isinstance(op, Operation):
+            op = _colocation_op_of(op)
+        saved_scopes, saved_stack = self._device_scopes, self._colocation_stack
+        self._device_scopes = []
+        if ignore_existing:
+            self._colocation_stack = []
+        if op is not None:
+            self._colocation_stack = self._colocation_stack + [op]
+        try:
+            yield
+        finally:
+            self._device_scopes, self._colocation_stack = saved_scopes, saved_stack
+
+    def _colocate_with_for_gradient(self, op, gradient_uid, ignore_existing=False):
+        return self.colocate_with(op, ignore_existing)
 
     @contextlib.contextmanager
     def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:
@@ -335,26 +402,35 @@ class Graph:
         finally:
             self._gradient_overrides = saved
 
-    def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> GraphDef:
-        return GraphDef(self._ops)
+    # -- thread-local stacks -------------------------------------------------------------------
+    def switch_to_thread_local(self) -> None:
+        """Each thread keeps its own device, colocation, control-dependency and name stacks."""
+        thread_local.switch_to_thread_local(self)
+
+    # -- resource containers (tf.container) -------------------------------------------------
+    @contextlib.contextmanager
+    def container(self, container_name: str) -> Iterator[str]:
+        """Stateful ops created inside (variables) get `container_name` as their `container`
+        attr, unless they name one; set when the block ends, innermost block first."""
+        first_new = len(self._ops)
+        try:
+            yield container_name
+        finally:
+            for op in self._ops[first_new:]:
+                if op._opdef.stateful and op.attrs.get("container") == "":
+                    op.attrs = dict(op.attrs, container=container_name)
+
+    def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
+        """TF's GraphDef message of every op (from_version is accepted and, as in TF 2,
+        ignored); add_shapes adds each node's `_output_shapes`. Needs tensorboard's protos."""
+        from . import graph_def
+        return graph_def.graph_def(list(self._ops), add_shapes)
 
     @property
-    def graph_def_versions(self) -> None:
-        return None
-
-
-class GraphDef:
-    """A read-only GraphDef view: `node` is the list of NodeDefs."""
-
-    def __init__(self, ops):
-        self.node = [op.node_def for op in ops]
-
-    def __str__(self) -> str:
-        return "".join(f"node {{\n{_indent(str(node))}}}\n" for node in self.node)
-
-
-def _indent(text: str) -> str:
-    return "".join("  " + line + "\n" for line in text.splitlines())
+    def graph_def_versions(self) -> Any:
+        """The VersionDef of this graph's GraphDefs."""
+        from . import graph_def
+        return graph_def.graph_def([]).versions
 
 
 def node_summary(op) -> str:
@@ -384,6 +460,15 @@ def get_graph_from_inputs(values, default=None):
     if graph is not None:
         return graph
     return default if default is not None else get_default_graph()
+
+
+def _colocation_op_of(value) -> Operation:
+    """The op a Tensor, Variable or other graph value stands for when colocating with it."""
+    op = getattr(value, "op", None)
+    if isinstance(op, Operation):
+        return op
+    raise TypeError(f"colocate_with takes an Operation, Tensor or Variable, not "
+                    f"{type(value).__name__}: {value!r}")
 
 
 def _graph_element_of(value):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .convert import convert_to_tensor
 from .graph import get_default_graph, get_graph_from_inputs
+from .operation import Operation
 
 
 class name_scope:
@@ -42,6 +44,10 @@ def device(device_name_or_function):
 
 
 def colocate_with(op, ignore_existing=False):
+    """`tf.colocate_with`: an Operation, Tensor or Variable, or any value TF converts to a
+    tensor (the Const made for it is what new ops are colocated with)."""
+    if op is not None and not isinstance(getattr(op, "op", op), Operation):
+        op = convert_to_tensor(op)
     return get_default_graph().colocate_with(op, ignore_existing)
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import dtypes, shapes, stacks
+from . import devices, dtypes, shapes, stacks
 
 if TYPE_CHECKING:  # type-only imports may not point back up: graph imports this
     from .registry import OpDef
@@ -65,8 +65,10 @@ class Operation:
         return self._opdef
 
     @property
-    def node_def(self) -> NodeDef:
-        return NodeDef(self)
+    def node_def(self) -> Any:
+        """TF's NodeDef message of this op (needs tensorboard's protos, see graph_def.py)."""
+        from . import graph_def
+        return graph_def.node_def(self)
 
     @property
     def traceback(self) -> list:
@@ -83,6 +85,33 @@ class Operation:
 
     def _set_attr(self, name: str, value: Any) -> None:
         self.attrs[name] = value
+
+    # -- devices ---------------------------------------------------------------------------
+    def colocation_groups(self) -> list[bytes]:
+        """The `loc:@name` groups of the `_class` attr, or `[b"loc:@<own name>"]`."""
+        return devices.colocation_groups_of(self)
+
+    def _set_device(self, device: Any) -> None:
+        """Sets the device from a name or DeviceSpec (canonicalised as TF does)."""
+        self._set_device_from_string(devices.canonical_name(device))
+
+    def _set_device_from_string(self, device_str: str) -> None:
+        self.device = device_str
+        self._graph._placement_checked.clear()  # placement is checked again before a step
+
+    def _update_input(self, index: int, tensor: Tensor) -> None:
+        """Replaces input `index` by `tensor` (TF's internal rewiring; it may make a cycle,
+        which the next step reports)."""
+        if not hasattr(tensor, "_consumers"):
+            raise TypeError(f"tensor must be a Tensor: {tensor}")
+        if tensor.graph is not self._graph:
+            raise ValueError(f"Tensor {tensor.name} is not from the graph of {self.name}.")
+        inputs = list(self._inputs)
+        inputs[index]._consumers.remove(self)
+        inputs[index] = tensor
+        self._inputs = tuple(inputs)
+        tensor._consumers.append(self)
+        self._graph._structure_changed()
 
     def _add_control_input(self, op: Operation) -> None:
         self._add_control_inputs([op])
@@ -121,11 +150,13 @@ class NodeDef:
         self.device = op.device
         self.input = [input_name(t) for t in op._inputs] + \
             ["^" + c.name for c in op._control_inputs]
-        self.attr = {k: v for k, v in op.attrs.items() if not k.startswith("_")}
+        self.attr = {k: v for k, v in op.attrs.items() if k == "_class" or not k.startswith("_")}
 
     def __str__(self) -> str:
         lines = [f'name: "{self.name}"', f'op: "{self.op}"']
         lines += [f'input: "{name}"' for name in self.input]
+        if self.device:
+            lines.append(f'device: "{self.device}"')
         for key in sorted(self.attr):
             lines += ["attr {", f'  key: "{key}"', "  value {"]
             lines += ["    " + line for line in _attr_value_lines(self.attr[key])]
@@ -181,8 +212,15 @@ def _attr_value_lines(value):
     if isinstance(value, np.ndarray) or np.isscalar(value):
         return _tensor_lines(np.asarray(value))
     if isinstance(value, (list, tuple)):
-        return ["list {"] + [f"  i: {v}" for v in value] + ["}"]
+        return ["list {"] + [_list_item_line(v) for v in value] + ["}"]
     return [f"s: {str(value)!r}"]
+
+
+def _list_item_line(value) -> str:
+    if isinstance(value, (bytes, str)):
+        text = value.decode() if isinstance(value, bytes) else value
+        return f'  s: "{text}"'
+    return f"  i: {value}"
 
 
 def _shape_lines(shape: shapes.TensorShape):

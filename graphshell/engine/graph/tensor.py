@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import errors, shapes, stacks
+from .reference import Reference
 
 if TYPE_CHECKING:  # type-only imports may not point back up: operation and graph import this
     from .dtypes import DType
@@ -88,6 +89,12 @@ class Tensor:
 
     def _rank(self) -> int | None:
         return None if self._shape is None else len(self._shape)
+
+    def ref(self) -> Reference:
+        """A hashable handle on this tensor (`deref()` gives it back)."""
+        return Reference(self)
+
+    experimental_ref = ref
 
     def consumers(self) -> list:
         """The ops that read this tensor, one entry per input slot."""

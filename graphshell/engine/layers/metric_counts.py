@@ -11,7 +11,16 @@ from ..graph import dtypes
 from ..graph.build import OpScope
 from ..graph.convert import convert_to_tensor
 from ..graph.graph import get_default_graph
-from ..ops import array_ops, control_ops, logic_ops, math_ops, reduce_ops, state_ops
+from ..ops import (
+    array_ops,
+    check_ops,
+    control_ops,
+    logging_ops,
+    logic_ops,
+    math_ops,
+    reduce_ops,
+    state_ops,
+)
 from ..ops.static import static_value
 from .metrics import _add_to_collections, _metric_scope, _squeeze_for_metric, metric_variable
 
@@ -25,22 +34,32 @@ def _assert_bool(values) -> None:
 
 
 def _assert_rank_in(x, ranks):
-    """TF's check_ops.assert_rank_in where the ranks are known while building: a NoOp, or
-    ValueError naming the tensor; None when only the run can tell."""
+    """TF's check_ops.assert_rank_in: a NoOp or ValueError naming the tensor when the ranks
+    are known while building, else an Assert on the rank at run time."""
     with OpScope(None, "assert_rank_in", (x,) + tuple(ranks)):
         x = convert_to_tensor(x, name="x")
         ranks = [convert_to_tensor(r, name="rank") for r in ranks]
-        array_ops.shape(x)
+        data = ["", f"Tensor {x.name} must have rank in", *ranks, "Received shape: ",
+                array_ops.shape(x)]
         for rank in ranks:
             with OpScope(None, "assert_type", [rank]):
                 control_ops.no_op(name="statically_determined_correct_type")
         static_ranks = [_static_scalar(r) for r in ranks]
-        if x._shape is None or any(r is None for r in static_ranks):
-            return None
-        if len(x._shape) not in static_ranks:
-            raise ValueError(f"Tensor {x.name} must have rank in {tuple(static_ranks)}.  "
-                             f"Received rank {len(x._shape)}, shape {x.shape}")
-        return control_ops.no_op(name="static_checks_determined_all_ok")
+        if x._shape is not None and all(r is not None for r in static_ranks):
+            if len(x._shape) not in static_ranks:
+                raise ValueError(f"Tensor {x.name} must have rank in {tuple(static_ranks)}.  "
+                                 f"Received rank {len(x._shape)}, shape {x.shape}")
+            return control_ops.no_op(name="static_checks_determined_all_ok")
+        actual = array_ops.rank(x)
+        condition = logic_ops.equal(ranks[0], actual)
+        for rank in ranks[1:]:
+            condition = logic_ops.logical_or(condition, logic_ops.equal(rank, actual))
+        for rank, static_rank in zip(ranks, static_ranks):
+            if static_rank is None:  # TF also checks that the rank given is a scalar
+                scalar_check = check_ops.assert_rank(
+                    rank, 0, data=["Rank must be a scalar. Received rank: ", rank])
+                condition = control_ops.with_dependencies([scalar_check], condition)
+        return logging_ops.Assert(condition, data)
 
 
 def _static_scalar(tensor):
@@ -55,7 +74,7 @@ def _count_condition(values, weights=None, metrics_collections=None, updates_col
     values = math_ops.cast(values, dtypes.float32)
     if weights is not None:
         check = _assert_rank_in(weights, (0, array_ops.rank(values)))
-        with get_default_graph().control_dependencies([check] if check is not None else []):
+        with get_default_graph().control_dependencies([check]):
             weights = math_ops.cast(weights, dtypes.float32)
             values = math_ops.multiply(values, weights)
     value = array_ops.identity(count.value())

@@ -2,7 +2,7 @@
 
 As TF's weights_broadcast_ops: weights are a scalar, or have the values' rank with each
 dimension 1 or the values' dimension. Checks that can be decided while building (static ranks
-and shapes) add only a NoOp or raise ValueError; the others add a run-time check.
+and shapes) add only a NoOp or raise ValueError; the others add an Assert that fails the step.
 """
 
 from __future__ import annotations
@@ -11,7 +11,17 @@ from ..graph.build import OpScope
 from ..graph.convert import convert_to_tensor
 from ..graph.graph import get_default_graph
 from ..graph.shapes import is_fully_defined, shapes_compatible
-from ..ops import array_ops, control_flow, control_ops, input_ops, logic_ops, math_ops, reduce_ops
+from ..ops import (
+    array_ops,
+    control_flow,
+    control_ops,
+    input_ops,
+    logging_ops,
+    logic_ops,
+    math_ops,
+    set_ops,
+    slicing_ops,
+)
 from ..ops.static import static_value
 
 ERROR_PREFIX = "weights can not be broadcast to values."
@@ -35,7 +45,8 @@ def assert_broadcastable(weights, values):
                                     int(static_values_rank))
             if checked is not None:
                 return checked
-        return _dynamic_check(weights_rank, weights_shape, values_rank, values_shape, scope)
+        return _dynamic_check(weights, weights_rank, weights_shape, values, values_rank,
+                              values_shape, scope)
 
 
 def _static_check(weights, values, weights_rank: int, values_rank: int):
@@ -58,29 +69,42 @@ def _static_check(weights, values, weights_rank: int, values_rank: int):
     return control_ops.no_op(name="static_dims_check_success")
 
 
-def _dynamic_check(weights_rank, weights_shape, values_rank, values_shape, scope):
-    """A run-time test of broadcastability (TF asserts on it; graphshell has no Assert op, so
-    the check is computed and an impossible broadcast fails in the op that multiplies)."""
+def _dynamic_check(weights, weights_rank, weights_shape, values, values_rank, values_shape,
+                   scope):
+    """The run-time check: an Assert (under `scope`) that fails the step with TF's
+    InvalidArgumentError when the fed shapes do not broadcast."""
     is_scalar = logic_ops.equal(0, weights_rank, name="is_scalar")
+    data = (ERROR_PREFIX, "weights.shape=", weights.name, weights_shape,
+            "values.shape=", values.name, values_shape, "is_scalar=", is_scalar)
+    is_valid_shape = control_flow.cond(
+        is_scalar, lambda: is_scalar,
+        lambda: _has_valid_nonscalar_shape(weights_rank, weights_shape, values_rank,
+                                           values_shape),
+        name="is_valid_shape")
+    return logging_ops.Assert(is_valid_shape, data, name=scope)
 
-    def nonscalar_valid():
-        with OpScope(None, "has_valid_nonscalar_shape", ()):
-            same_rank = logic_ops.equal(values_rank, weights_rank, name="is_same_rank")
-            return control_flow.cond(
-                same_rank, lambda: _has_valid_dims(weights_shape, values_shape),
-                lambda: same_rank)
 
-    valid = control_flow.cond(is_scalar, lambda: is_scalar, nonscalar_valid,
-                              name="is_valid_shape")
-    return array_ops.identity(valid, name=scope).op
+def _has_valid_nonscalar_shape(weights_rank, weights_shape, values_rank, values_shape):
+    """True when the ranks agree and every weights dimension is 1 or the values' one."""
+    with OpScope(None, "has_valid_nonscalar_shape",
+                 (weights_rank, weights_shape, values_rank, values_shape)) as scope:
+        same_rank = logic_ops.equal(values_rank, weights_rank, name="is_same_rank")
+        return control_flow.cond(
+            same_rank, lambda: _has_valid_dims(weights_shape, values_shape),
+            lambda: same_rank, name=scope)
 
 
 def _has_valid_dims(weights_shape, values_shape):
-    """True when every weights dimension is 1 or the values' dimension."""
-    with OpScope(None, "has_invalid_dims", ()) as scope:
-        ones = logic_ops.equal(weights_shape, 1)
-        same = logic_ops.equal(weights_shape, values_shape)
-        return reduce_ops.reduce_all(logic_ops.logical_or(ones, same), name=scope)
+    """True when no weights dimension is outside {the values' dimension, 1}: TF pairs each
+    values dimension with 1 and takes a set difference per axis."""
+    with OpScope(None, "has_invalid_dims", (weights_shape, values_shape)) as scope:
+        values_shape_2d = array_ops.expand_dims(values_shape, -1)
+        valid_dims = slicing_ops.concat(
+            (values_shape_2d, input_ops.ones_like(values_shape_2d)), axis=1)
+        weights_shape_2d = array_ops.expand_dims(weights_shape, -1)
+        invalid_dims = set_ops.set_difference(weights_shape_2d, valid_dims)
+        num_invalid_dims = array_ops.size(invalid_dims.values, name="num_invalid_dims")
+        return logic_ops.equal(0, num_invalid_dims, name=scope)
 
 
 def broadcast_weights(weights, values):

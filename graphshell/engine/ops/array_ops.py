@@ -18,7 +18,7 @@ from ..graph.errors import InvalidArgumentError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
 from ..graph.tensor import Tensor
-from . import input_ops, rules
+from . import allocation, input_ops, rules, shape_conversion  # noqa: F401 - registers conversions
 from .static import static_value
 
 # -- identity ------------------------------------------------------------------------------------
@@ -133,9 +133,7 @@ def _reshape_kernel(x, target):
 
 
 def _reshape_grad(op, g):
-    x = op._inputs[0]
-    target = x._shape if is_fully_defined(x._shape) else shape(x)
-    return [reshape(g, target), None]
+    return [reshape(g, shape(op._inputs[0])), None]  # a Const named Shape when static (TF)
 
 
 define("Reshape", infer=_infer_reshape, kernel=_reshape_kernel, grad=_reshape_grad)
@@ -162,6 +160,28 @@ def _shape_tensor(value, name):
                         f"{tensor.dtype.base_dtype.name} not in list of allowed values: int32, "
                         "int64")
     return tensor
+
+
+def index_tensor(value, name):
+    """An index argument (axis, perm, multiples, dims): an int32 or int64 tensor passes as it is
+    (TF's Tidx/Tperm/Tmultiples attrs take both), anything else becomes an int32 tensor."""
+    if isinstance(value, Tensor) and value.dtype.base_dtype in (dtypes.int32, dtypes.int64):
+        return value
+    return convert_to_tensor(value, dtype=_index_dtype(value), name=name)
+
+
+def _index_dtype(value) -> dtypes.DType:
+    """int32, unless Python ints too big for it make it int64 (TF infers the same)."""
+    if isinstance(value, Tensor):
+        return dtypes.int32
+    try:
+        array = np.asarray(value)
+    except Exception:  # anything numpy cannot hold: let conversion say what is wrong
+        return dtypes.int32
+    if array.dtype.kind in "iu" and array.size and (
+            array.max() > np.iinfo(np.int32).max or array.min() < np.iinfo(np.int32).min):
+        return dtypes.int64
+    return dtypes.int32
 
 
 # -- transpose -------------------------------------------------------------------------------------
@@ -215,7 +235,7 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
                 perm = (rank_tensor - 1) - input_ops.range_(0, rank_tensor, 1)
             else:
                 perm = np.arange(len(a._shape) - 1, -1, -1, dtype=np.int32)
-        perm = convert_to_tensor(perm, dtype=dtypes.int32, name="perm")
+        perm = index_tensor(perm, "perm")
         return make_tensor("Transpose", [a, perm], scope)
 
 
@@ -230,8 +250,18 @@ def _infer_pack(op):
              common[:axis] + (len(op._inputs),) + common[axis:])]
 
 
-define("Pack", infer=_infer_pack,
-       make_kernel=lambda op, rt: (lambda *xs, axis=op.attrs["axis"]: np.stack(xs, axis)),
+def _pack_kernel(op, runtime):
+    axis = op.attrs["axis"]
+    if allocation.static_shape_known(op._outputs[0]._shape):  # the plan checks it
+        return lambda *xs: np.stack(xs, axis)
+
+    def run(*xs):
+        allocation.check_elements(sum(np.size(x) for x in xs), np.result_type(xs[0]))
+        return np.stack(xs, axis)
+    return run
+
+
+define("Pack", infer=_infer_pack, make_kernel=_pack_kernel,
        grad=lambda op, g: unstack(g, num=len(op._inputs), axis=op.attrs["axis"]))
 
 
@@ -323,6 +353,8 @@ def _infer_squeeze(op):
     axes = op.attrs["squeeze_dims"]
     if x._shape is None:
         return [(x.dtype.base_dtype, None)]
+    if not axes and None in x._shape:  # an unknown dimension may or may not be squeezed
+        return [(x.dtype.base_dtype, None)]
     rank = len(x._shape)
     axes = {rules.normalize_axis(a, rank) for a in axes}
     for a in axes:
@@ -371,21 +403,23 @@ def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002 - TF'
 def _infer_expand_dims(op):
     x, dim = op._inputs
     where = static_value(dim)
-    if x._shape is None or where is None:
-        return [(x.dtype.base_dtype, None if x._shape is None else (None,) * (len(x._shape) + 1))]
-    axis = rules.normalize_axis(int(where), len(x._shape) + 1, "dim")
+    if x._shape is None or where is None:  # TF: unknown rank too when the axis is unknown
+        return [(x.dtype.base_dtype, None)]
+    # TF takes dim as a scalar or a one-element vector
+    axis = rules.normalize_axis(int(np.reshape(where, -1)[0]), len(x._shape) + 1, "dim")
     return [(x.dtype.base_dtype, x._shape[:axis] + (1,) + x._shape[axis:])]
 
 
 define("ExpandDims", infer=_infer_expand_dims,
-       kernel=lambda x, dim: np.expand_dims(x, int(dim)), grad=_reshape_back_grad)
+       kernel=lambda x, dim: np.expand_dims(x, int(np.reshape(dim, -1)[0])),
+       grad=_reshape_back_grad)
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
     axis = dim if axis is None else axis
     with OpScope(name, "ExpandDims", [input]) as scope:
         x = convert_to_tensor(input, name="input")
-        return make_tensor("ExpandDims", [x, constant(axis, dtypes.int32, name="dim")], scope)
+        return make_tensor("ExpandDims", [x, index_tensor(axis, "dim")], scope)
 
 
 # -- gradient helper op ----------------------------------------------------------------------------

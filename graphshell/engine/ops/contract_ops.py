@@ -13,6 +13,7 @@ from ..graph.convert import convert_to_tensor
 from ..graph.registry import ShapeError, define
 from ..graph.shapes import is_fully_defined
 from . import (
+    allocation,
     array_ops,
     index_ops,
     linalg_ops,
@@ -49,12 +50,17 @@ def _resolved(terms, output) -> str:
 
 
 def _infer_einsum(op):
-    terms, output = _split_terms(_equation(op))
+    shape = _einsum_shape(_equation(op), [tensor._shape for tensor in op._inputs])
+    return [(op._inputs[0].dtype.base_dtype, shape)]
+
+
+def _einsum_shape(equation, shapes):
+    """The output's raw shape for inputs of `shapes` (None if one is unknown)."""
+    terms, output = _split_terms(equation)
     sizes, batch = {}, ()
-    for term, tensor in zip(terms, op._inputs):
-        shape = tensor._shape
+    for term, shape in zip(terms, shapes):
         if shape is None:
-            return [(op._inputs[0].dtype.base_dtype, None)]
+            return None
         named = len(term) - (1 if _ELLIPSIS in term else 0)
         if len(shape) < named or (_ELLIPSIS not in term and len(shape) != named):
             raise ShapeError(f"Input of rank {len(shape)} does not match the {named} labels of "
@@ -76,12 +82,23 @@ def _infer_einsum(op):
     shape = []
     for label in output:
         shape.extend(batch if label == _ELLIPSIS else [sizes.get(label)])
-    return [(op._inputs[0].dtype.base_dtype, tuple(shape))]
+    return tuple(shape)
 
 
 def _einsum_kernel(op, runtime):
     equation = _equation(op)
-    return lambda *values: np.asarray(np.einsum(equation, *values))
+    if allocation.static_shape_known(op._outputs[0]._shape):  # the plan checks it
+        return lambda *values: np.asarray(np.einsum(equation, *values))
+
+    def run(*values):
+        try:
+            shape = _einsum_shape(equation, [np.shape(value) for value in values])
+        except (ShapeError, ValueError):
+            shape = None  # np.einsum says what is wrong
+        if allocation.static_shape_known(shape):
+            allocation.check_output(shape, np.result_type(*values))
+        return np.asarray(np.einsum(equation, *values))
+    return run
 
 
 def _equation(op) -> str:

@@ -110,6 +110,9 @@ class CondContext(CondBranch):
         with self._building_outside():
             switched = switch(source, self.pred)[self.branch]
         self.graph.prevent_fetching(switched.op)
+        # the Switch belongs to the branch (TF's CondContext), whose values may be fed even in a
+        # while loop, which marked it unfeedable when it was built at the branch's edge
+        self.graph._unfeedable.difference_update(switched.op._outputs)
         switched.op.attrs["_pred"] = self.pred
         switched.op.attrs["_branch"] = self.branch
         self._add_to_enclosing_values([switched])
@@ -117,6 +120,7 @@ class CondContext(CondBranch):
 
     def record(self, op: Operation) -> None:
         super().record(op)
+        self.graph.prevent_fetching(op)  # a branch's values live only in some steps
         self._add_to_enclosing_values(op._outputs)
         if not op._inputs:
             self._wait_for_pivot(op, self.pivot.op)

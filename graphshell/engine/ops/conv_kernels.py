@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import windows
+from .allocation import check_output
 
 
 def compute_type(dtype):
@@ -30,6 +31,7 @@ def conv2d(x, w, strides, dilations, geometry):
     work = compute_type(x.dtype)
     patches = input_windows(x.astype(work, copy=False), w.shape[:2], strides, dilations,
                             geometry)
+    check_output(patches.shape, work)  # tensordot copies the windows (im2col)
     w = w.astype(work, copy=False)
     ins = _group_slices(x.shape[3], w.shape[2])
     outs = _group_slices(w.shape[3], w.shape[3] // len(ins))
@@ -58,6 +60,7 @@ def backprop_input(input_shape, w, dy, strides, dilations, geometry):
     """The gradient of `conv2d` for its input: every window receives dy @ w.T."""
     work = compute_type(dy.dtype)
     w, g = w.astype(work, copy=False), dy.astype(work, copy=False)
+    check_output(dy.shape[:3] + w.shape[:2] + (input_shape[3],), work)  # the windows' cells
     ins = _group_slices(input_shape[3], w.shape[2])
     outs = _group_slices(w.shape[3], w.shape[3] // len(ins))
     parts = [np.tensordot(g[..., o], w[..., o], axes=([3], [3])) for o in outs]
@@ -71,6 +74,7 @@ def backprop_filter(x, w_shape, dy, strides, dilations, geometry):
     work = compute_type(x.dtype)
     patches = input_windows(x.astype(work, copy=False), w_shape[:2], strides, dilations,
                             geometry)
+    check_output(patches.shape, work)  # tensordot copies the windows (im2col)
     g = dy.astype(work, copy=False)
     ins = _group_slices(x.shape[3], w_shape[2])
     outs = _group_slices(w_shape[3], w_shape[3] // len(ins))

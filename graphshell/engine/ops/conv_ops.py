@@ -15,6 +15,7 @@ from ..graph.errors import InvalidArgumentError, UnimplementedError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import merge_all_same
 from . import array_ops, conv_kernels, rules, windows
+from .allocation import check_output
 from .static import static_shape_value
 
 CONV_TYPES = rules.FLOATS + (dtypes.int32,)
@@ -189,6 +190,7 @@ def _conv2d_kernel(op, runtime):
         geometry = attrs.run_geometry(x.shape, w.shape[:2])
         shape = _nhwc_shape(x.shape[batch], geometry[0][0], geometry[1][0], w.shape[3],
                             attrs.data_format)
+        check_output(shape, x.dtype)
         if 0 in shape:
             return np.zeros(shape, x.dtype)
         windows.check_nhwc(attrs.data_format, "The Conv2D op currently only supports the NHWC "
@@ -244,6 +246,7 @@ def _backprop_input_kernel(op, runtime):
         input_shape = _input_shape_from(sizes, w, dy, attrs)
         geometry = _backprop_geometry("Conv2DCustomBackpropInput", input_shape, w.shape,
                                       dy.shape, attrs)
+        check_output(input_shape, dy.dtype)
         if 0 in input_shape or dy.size == 0:
             return np.zeros(input_shape, dy.dtype)
         return conv_kernels.backprop_input(input_shape, w, dy, attrs.strides[1:3],
@@ -260,6 +263,7 @@ def _backprop_filter_kernel(op, runtime):
         w_shape = tuple(int(s) for s in np.ravel(sizes))
         geometry = _backprop_geometry("Conv2DCustomBackpropFilter", x.shape, w_shape, dy.shape,
                                       attrs)
+        check_output(w_shape, x.dtype)
         if x.size == 0 or dy.size == 0:
             return np.zeros(w_shape, x.dtype)
         return conv_kernels.backprop_filter(x, w_shape, dy, attrs.strides[1:3],

@@ -11,6 +11,7 @@ from ..graph.convert import convert_to_tensor
 from ..graph.errors import InvalidArgumentError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from . import array_ops, rules
+from .allocation import check_output
 from .static import static_shape_value
 
 _ONE_HALF = np.float32(0.5)
@@ -89,10 +90,16 @@ def _checked_sizes(op, images, size, grad=False):
     return height, width
 
 
+def resized_shape(images, height: int, width: int) -> tuple:
+    """The shape of 4-D `images` resized to height x width."""
+    return (images.shape[0], height, width, images.shape[3])
+
+
 # -- ResizeBilinear ----------------------------------------------------------------------------
 def _bilinear_kernel(op, runtime):
     def run(images, size):
         out_height, out_width = _checked_sizes(op, images, size)
+        check_output(resized_shape(images, out_height, out_width), np.float32)
         return resize_bilinear_values(images, out_height, out_width, op.attrs["align_corners"],
                                       op.attrs["half_pixel_centers"])
     return run
@@ -164,6 +171,7 @@ def bilinear_grad_values(grads, original_shape, dtype, align_corners, half_pixel
 def _nearest_kernel(op, runtime):
     def run(images, size):
         out_height, out_width = _checked_sizes(op, images, size)
+        check_output(resized_shape(images, out_height, out_width), images.dtype)
         rows, columns = _nearest_maps(op.attrs, images.shape[1:3], (out_height, out_width))
         return np.asarray(images)[:, rows][:, :, columns]
     return run
@@ -196,6 +204,7 @@ def _nearest_grad_kernel(op, runtime):
             raise InvalidArgumentError(None, op, "shape_t's elements must be positive")
         grads = np.asarray(grads)
         batch, in_height, in_width, channels = grads.shape
+        check_output((batch, height, width, channels), grads.dtype)
         # the gradient kernel maps resized positions back with the scale of the forward op
         rows, columns = _nearest_maps(op.attrs, (height, width), (in_height, in_width))
         result = np.zeros((batch, height, width, channels), dtype=grads.dtype)
@@ -230,7 +239,7 @@ def _resize(op_type, images, size, align_corners, half_pixel_centers, name):
     with OpScope(name, op_type, [images, size]) as scope:
         images = convert_to_tensor(images, name="images")
         size = convert_to_tensor(size, dtype=dtypes.int32, name="size")
-        attrs = {"align_corners": bool(align_corners),
+        attrs = {"T": images.dtype.base_dtype, "align_corners": bool(align_corners),
                  "half_pixel_centers": bool(half_pixel_centers)}
         return make_tensor(op_type, [images, size], scope, attrs)
 

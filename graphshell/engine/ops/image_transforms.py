@@ -15,6 +15,7 @@ from . import (
     control_flow,
     control_ops,
     image_ops,
+    image_resample_ops,
     index_ops,
     input_ops,
     logic_ops,
@@ -40,10 +41,11 @@ class ResizeMethod:
 _RESIZERS = {ResizeMethod.BILINEAR: image_ops.resize_bilinear,
              "bilinear": image_ops.resize_bilinear,
              ResizeMethod.NEAREST_NEIGHBOR: image_ops.resize_nearest_neighbor,
-             "nearest": image_ops.resize_nearest_neighbor}
-_NOT_YET = {ResizeMethod.BICUBIC: "ResizeBicubic", "bicubic": "ResizeBicubic",
-            ResizeMethod.AREA: "ResizeArea", "area": "ResizeArea"}
-
+             "nearest": image_ops.resize_nearest_neighbor,
+             ResizeMethod.BICUBIC: image_resample_ops.resize_bicubic,
+             "bicubic": image_resample_ops.resize_bicubic,
+             ResizeMethod.AREA: image_resample_ops.resize_area,
+             "area": image_resample_ops.resize_area}
 
 def _rank(image, allowed=(3, 4)) -> int:
     shape = image._shape
@@ -65,9 +67,6 @@ def _checked_image(image):
 def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=False,
                   preserve_aspect_ratio=False, name=None):
     """Resizes 3-D or 4-D `images` to `size` = [new_height, new_width] (TF 1.x's resize)."""
-    if method in _NOT_YET:
-        raise NotImplementedError(f"graphshell has no {_NOT_YET[method]} kernel yet; use "
-                                  "ResizeMethod.BILINEAR or NEAREST_NEIGHBOR")
     if method not in _RESIZERS:
         raise ValueError(f"Resize method is not implemented: {method}")
     with OpScope(name, "resize", [images, size]):

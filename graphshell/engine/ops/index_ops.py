@@ -9,7 +9,8 @@ from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor, register_tensor_conversion_function
 from ..graph.indexed_slices import IndexedSlices, static_dense_shape
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
-from . import array_ops, input_ops, reduce_ops, rules, slicing_ops
+from . import array_ops, input_ops, reduce_ops, rules, slice_helper, slicing_ops
+from .allocation import check_elements, check_output
 from .static import static_value
 
 
@@ -35,16 +36,20 @@ def _gather_kernel(params, indices, axis):
         where = "" if np.ndim(indices) == 0 else f"[{first}]"
         raise errors.InvalidArgumentError(
             None, None, f"indices{where} = {np.ravel(indices)[first]} is not in [0, {limit})")
+    check_output(params.shape[:axis] + np.shape(indices) + params.shape[axis + 1:], params.dtype)
     return np.take(params, indices, axis=axis)
 
 
 def _gather_grad(op, g):
-    """The rows of `g` as an IndexedSlices of params' shape (TF's _GatherV2Grad, axis 0)."""
+    """The rows of `g` as an IndexedSlices of params' shape (TF's _GatherV2Grad); along another
+    axis, that axis is transposed first, summed by index and transposed back."""
     params, indices, axis = op._inputs
-    if static_value(axis) is None or int(static_value(axis)) != 0:
-        raise LookupError("the gradient of tf.gather is only defined for axis=0 here")
     params_shape = array_ops.shape(params)
     indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
+    axis_value = static_value(axis)
+    if axis_value is None or int(axis_value) != 0:
+        return [_gather_grad_other_axis(params, indices, axis, g, params_shape, indices_size),
+                None, None]
     values_shape = slicing_ops.concat([indices_size, params_shape[1:]], 0)
     values = array_ops.reshape(indexed_slices_to_dense(g), values_shape)
     flat_indices = array_ops.reshape(indices, indices_size)
@@ -55,6 +60,30 @@ def _gather_grad(op, g):
     if params._shape is not None:
         values.set_shape((count,) + tuple(params._shape[1:]))
     return [IndexedSlices(values, flat_indices, params_shape), None, None]
+
+
+def _gather_grad_other_axis(params, indices, axis, g, params_shape, indices_size):
+    """TF's _GatherV2Grad for axis != 0 (batch_dims 0): [outer, -1, inner] moved to put the
+    gathered axis first, an UnsortedSegmentSum over it, and the inverse transpose."""
+    index = slice_helper.index_first_axis
+    outer_shape = index(params_shape, slice(None, axis))
+    inner_shape = index(index(params_shape, slice(axis, None)), slice(1, None))
+    values_shape = slice_helper.concat([outer_shape, [-1], inner_shape], 0)
+    values_dims = array_ops.size(values_shape)
+    axis_dims = array_ops.size(outer_shape)
+    outer_batches = input_ops.range_(0)
+    batch_axes = input_ops.range_(0, axis_dims)
+    inner_axes = input_ops.range_(axis_dims + 1, values_dims)
+    values = array_ops.reshape(indexed_slices_to_dense(g), values_shape)
+    transpose_dims = slice_helper.concat([outer_batches, [axis_dims], batch_axes, inner_axes], 0)
+    moved = array_ops.transpose(values, transpose_dims)
+    gather(params_shape, transpose_dims)  # TF builds the moved params' shape and leaves it unused
+    rows = index(params_shape, axis)
+    flat_indices = array_ops.reshape(indices, array_ops.expand_dims(array_ops.size(indices), 0))
+    summed = unsorted_segment_sum(moved, flat_indices, rows)
+    inverse_dims = slice_helper.concat([outer_batches, batch_axes + 1, [0], inner_axes], 0)
+    grad = array_ops.transpose(summed, inverse_dims)
+    return array_ops.reshape(grad, array_ops.shape(params))
 
 
 define("GatherV2", infer=_infer_gather, kernel=_gather_kernel, grad=_gather_grad)
@@ -84,6 +113,7 @@ def _infer_segment_sum(op):
 def _segment_sum_kernel(data, ids, count):
     data = np.asarray(data)
     ids = np.asarray(ids)
+    check_output((int(count),) + data.shape[ids.ndim:], data.dtype)
     result = np.zeros((int(count),) + data.shape[ids.ndim:], dtype=data.dtype)
     np.add.at(result, ids, data)
     return result
@@ -133,7 +163,10 @@ def _infer_tile(op):
     x, multiples = op._inputs
     times = static_value(multiples)
     if x._shape is None or times is None:
-        return [(x.dtype.base_dtype, None if x._shape is None else (None,) * len(x._shape))]
+        # the output's rank is the input's, or the length of multiples (TF's shape function)
+        rank = len(x._shape) if x._shape is not None else \
+            (multiples._shape[0] if multiples._shape and len(multiples._shape) == 1 else None)
+        return [(x.dtype.base_dtype, None if rank is None else (None,) * rank)]
     if len(times) != len(x._shape):
         raise ShapeError(f"Shape must be rank {len(x._shape)} but is rank {len(times)}")
     return [(x.dtype.base_dtype, tuple(None if d is None else d * int(m)
@@ -149,14 +182,19 @@ def _tile_grad(op, g):
     return [reduce_ops.reduce_sum(array_ops.reshape(g, interleaved), axes), None]
 
 
-define("Tile", infer=_infer_tile, kernel=lambda x, m: np.tile(x, np.asarray(m).tolist()),
-       grad=_tile_grad)
+def _tile_kernel(x, multiples):
+    multiples = np.asarray(multiples).tolist()
+    check_output([d * m for d, m in zip(np.shape(x), multiples)], np.asarray(x).dtype)
+    return np.tile(x, multiples)
+
+
+define("Tile", infer=_infer_tile, kernel=_tile_kernel, grad=_tile_grad)
 
 
 def tile(input, multiples, name=None):  # noqa: A002 - TF's name
     with OpScope(name, "Tile", [input, multiples]) as scope:
         x = convert_to_tensor(input, name="input")
-        multiples = convert_to_tensor(multiples, dtype=dtypes.int32, name="multiples")
+        multiples = array_ops.index_tensor(multiples, "multiples")
         return make_tensor("Tile", [x, multiples], scope)
 
 
@@ -167,6 +205,9 @@ def _infer_one_hot(op):
                       "indices")
     size = static_value(depth)
     size = None if size is None else int(size)
+    if size is not None and size < 0:
+        raise ShapeError("Dimension size, given by scalar input 1, must be non-negative but "
+                         f"is {size}")
     if indices._shape is None:
         return [(on_value.dtype.base_dtype, None)]
     axis = op.attrs["axis"]
@@ -180,6 +221,11 @@ def _one_hot_kernel(op, runtime):
 
     def run(indices, depth, on_value, off_value):
         indices = np.asarray(indices)
+        if int(depth) < 0:
+            raise errors.InvalidArgumentError(
+                None, op, f"depth must be non-negative, got: {int(depth)}")
+        check_output(indices.shape + (int(depth),), np.asarray(on_value).dtype)
+        check_elements(int(depth), np.int64)  # the range compared with
         hot = indices[..., None] == np.arange(int(depth))
         result = np.where(hot, on_value, off_value)
         return result if axis == -1 else np.moveaxis(result, -1, axis)

@@ -10,8 +10,10 @@ from ..graph.convert import constant, convert_to_tensor
 from ..graph.graph import get_default_graph
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.shapes import as_raw_shape, is_fully_defined, shape_list_str, shapes_compatible
+from ..graph.tensor import Tensor
 from ..run.runtime import check_allocation
-from . import math_ops, reduce_ops
+from . import array_ops, math_ops, reduce_ops
+from .allocation import check_elements
 from .static import static_shape_value, static_value
 
 _SMALL_CONSTANT = 1000  # zeros/ones below this many elements become a Const, as in TF
@@ -78,15 +80,37 @@ def _fill_kernel(op, runtime):
     return run
 
 
-define("Fill", infer=lambda op: [(op._inputs[1].dtype.base_dtype,
-                                  static_shape_value(op._inputs[0]))],
+def _infer_fill(op):
+    """TF's Fill shape function: dims a vector without negative entries, value a scalar."""
+    dims, value = op._inputs
+    if dims._shape is not None and len(dims._shape) != 1:
+        raise ShapeError(f"Shape must be rank 1 but is rank {len(dims._shape)}")
+    if value._shape is not None and len(value._shape) != 0:
+        raise ShapeError(f"Shape must be rank 0 but is rank {len(value._shape)}")
+    known = static_value(dims)
+    if known is not None and (np.asarray(known) < 0).any():
+        raise ShapeError("Fill dimensions must be >= 0")
+    return [(value.dtype.base_dtype, _shape_of_dims(dims))]
+
+
+def _shape_of_dims(dims):
+    """The static shape a dims tensor stands for; a Pack of scalars (`ones([h, 3])`) gives the
+    entries known while building, as TF's constant_value_as_shape does."""
+    if dims.op.type == "Pack" and dims._shape is not None:
+        entries = [static_value(part) for part in dims.op._inputs]
+        return tuple(None if entry is None or int(entry) < 0 else int(entry)
+                     for entry in entries)
+    return static_shape_value(dims)
+
+
+define("Fill", infer=_infer_fill,
        make_kernel=_fill_kernel,
        grad=lambda op, g: [None, reduce_ops.reduce_sum(g)])
 
 
 def fill(dims, value, name=None):
     with OpScope(name, "Fill", [dims, value]) as scope:
-        dims = convert_to_tensor(dims, dtype=dtypes.int32, name="dims")
+        dims = array_ops.index_tensor(dims, "dims")
         value = convert_to_tensor(value, name="value")
         return make_tensor("Fill", [dims, value], scope)
 
@@ -97,6 +121,8 @@ def _filled(shape, value, dtype, name, default_name):
     with OpScope(name, default_name, [shape]) as scope:
         if isinstance(shape, (int, np.integer)):
             shape = constant(np.array([int(shape)], dtype=np.int32), name="shape")
+        elif isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
+            shape = convert_to_tensor(shape, dtype=dtypes.int32)  # packed, as TF packs it
         elif not hasattr(shape, "op") and not hasattr(type(shape), "_graphshell_tensor"):
             dims = as_raw_shape(shape)
             if None in dims:
@@ -187,6 +213,7 @@ def _range_kernel(op, runtime):
 
     def run(start, limit, delta):
         _check_range(start, limit, delta, errors.InvalidArgumentError)
+        check_elements(int(np.ceil((float(limit) - float(start)) / float(delta))), np_type)
         return np.arange(start, limit, delta, dtype=np_type)
     return run
 

@@ -8,8 +8,7 @@ from ..graph import errors
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_same_type
 from ..graph.registry import ShapeError, define
-from . import rules
-from .grad_util import sum_to_shape_of
+from . import allocation, grad_util, rules
 
 
 def _infer_matmul(op):
@@ -38,11 +37,15 @@ def _check_inner(inner_a, inner_b):
 
 def _matmul_kernel(op, runtime):
     ta, tb = op.attrs["transpose_a"], op.attrs["transpose_b"]
+    check = not allocation.static_shape_known(op._outputs[0]._shape)  # else the plan checks
 
     def run(a, b):
+        left = np.swapaxes(a, -1, -2) if ta else a
+        right = np.swapaxes(b, -1, -2) if tb else b
+        if check:
+            allocation.check_matmul(left, right)
         try:
-            return np.matmul(np.swapaxes(a, -1, -2) if ta else a,
-                             np.swapaxes(b, -1, -2) if tb else b)
+            return np.matmul(left, right)
         except ValueError:
             raise errors.InvalidArgumentError(
                 None, None, f"Matrix size-incompatible: In[0]: {_dims(a)}, In[1]: {_dims(b)}"
@@ -89,7 +92,8 @@ def _infer_batch_matmul(op):
 
 def _batch_matmul_grad(op, g):
     grad_a, grad_b = _product_grads(op, g)
-    return [sum_to_shape_of(grad_a, op._inputs[0]), sum_to_shape_of(grad_b, op._inputs[1])]
+    a, b = op._inputs
+    return [grad_util.sum_to_shape_of(grad_a, a), grad_util.sum_to_shape_of(grad_b, b)]
 
 
 define("BatchMatMulV2", infer=_infer_batch_matmul, make_kernel=_matmul_kernel,

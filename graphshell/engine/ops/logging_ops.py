@@ -1,7 +1,9 @@
-"""Print and Assert: ops that report on values while a step runs, with TF's text formats."""
+"""Print, Assert, StringFormat and PrintV2 (tf.print): ops that report on values while a step
+runs, with TF's text formats."""
 
 from __future__ import annotations
 
+import logging
 import sys
 import weakref
 
@@ -10,7 +12,7 @@ import numpy as np
 from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_op
 from ..graph.convert import convert_to_tensor
-from ..graph.registry import NOT_DIFFERENTIABLE, define
+from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import Tensor
 from . import control_flow, control_ops, rules
 
@@ -149,3 +151,144 @@ def Assert(condition, data, summarize=None, name=None):
                                     lambda: _assert_op(condition, data, summarize),
                                     name="AssertGuard")
         return guarded.op
+
+
+# -- StringFormat and PrintV2 (tf.print) ------------------------------------------------------
+_C_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
+              ord("'"): "\\'", ord("\\"): "\\\\"}
+
+
+def _c_escape(value: bytes) -> str:
+    """absl's CEscape: C escapes for quotes and controls, octal for other unprintable bytes."""
+    parts = []
+    for byte in value:
+        if byte in _C_ESCAPES:
+            parts.append(_C_ESCAPES[byte])
+        elif byte < 0x20 or byte >= 0x7F:
+            parts.append(f"\\{byte:03o}")
+        else:
+            parts.append(chr(byte))
+    return "".join(parts)
+
+
+def _element_text_v2(value) -> str:
+    if isinstance(value, (bytes, np.bytes_)):
+        return '"' + _c_escape(bytes(value)) + '"'
+    if isinstance(value, str):
+        return '"' + _c_escape(value.encode("utf-8")) + '"'
+    return _element_text(value)
+
+
+def summarize_value_v2(value, summarize: int) -> str:
+    """TF's print_v2 summary: numpy-like nesting, `summarize` entries at each end of every
+    dimension with '...' between (all when negative), strings quoted and escaped."""
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return _element_text_v2(value[()])
+    at_ends = value.size if summarize < 0 else min(summarize, value.size)
+    parts: list[str] = []
+    # an explicit stack of (dimension, index prefix) frames or text to emit, innermost last
+    stack: list = [(0, ())]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+            continue
+        dim, prefix = item
+        if dim == value.ndim:
+            parts.append(_element_text_v2(value[prefix]))
+            continue
+        stack.extend(reversed(_dimension_items(dim, prefix, value.shape[dim], value.ndim,
+                                               at_ends)))
+    return "".join(parts)
+
+
+def _dimension_items(dim, prefix, count, ndim, at_ends) -> list:
+    """One dimension's brackets, separators and sub-frames, in printing order."""
+    spacing = " " if dim == ndim - 1 else "\n" * (ndim - dim - 1) + " " * (dim + 1)
+    end_start = max(at_ends, count - at_ends)
+    items: list = ["["]
+    for i in range(min(at_ends, count)):
+        if i:
+            items.append(spacing)
+        items.append((dim + 1, prefix + (i,)))
+    if count > 2 * at_ends:
+        items.extend([spacing, "..."])
+    for i in range(end_start, count):
+        items.extend([spacing, (dim + 1, prefix + (i,))])
+    items.append("]")
+    return items
+
+
+def _string_format_kernel(op, runtime):
+    template = op.attrs["template"].decode("utf-8")
+    placeholder = op.attrs["placeholder"].decode("utf-8")
+    summarize = op.attrs["summarize"]
+    pieces = template.split(placeholder)
+
+    def run(*values):
+        text = [pieces[0]]
+        for value, piece in zip(values, pieces[1:]):
+            text.append(summarize_value_v2(value, summarize))
+            text.append(piece)
+        return np.array("".join(text).encode("utf-8"), dtype=object)
+    return run
+
+
+define("StringFormat", infer=lambda op: [(dtypes.string, ())],
+       make_kernel=_string_format_kernel, grad=NOT_DIFFERENTIABLE)
+
+
+def string_format(template: str, inputs, placeholder="{}", summarize=3, name=None) -> Tensor:
+    """A scalar string: `template` with each placeholder replaced by a summary of the next
+    input (tf.strings.format)."""
+    if isinstance(inputs, Tensor):
+        inputs = [inputs]
+    if template.count(placeholder) != len(inputs):
+        raise ValueError(f"The template expects {template.count(placeholder)} tensors, but the "
+                         f"inputs only has {len(inputs)}. Please ensure the number of "
+                         "placeholders in template matches inputs length.")
+    with OpScope(name, "StringFormat", inputs) as scope:
+        tensors = [convert_to_tensor(t, name=f"inputs_{i}") for i, t in enumerate(inputs)]
+        attrs = {"template": template.encode("utf-8"), "placeholder": placeholder.encode("utf-8"),
+                 "summarize": int(summarize), "T": [t.dtype.base_dtype for t in tensors]}
+        return make_op("StringFormat", tensors, scope, attrs)._outputs[0]
+
+
+def _print_v2_kernel(op, runtime):
+    stream = op.attrs["output_stream"].decode("utf-8")
+    end = op.attrs["end"].decode("utf-8")
+
+    def run(text):
+        if np.ndim(text) != 0:
+            raise errors.InvalidArgumentError(
+                None, op, "Input is expected to be scalar, but got shape: "
+                f"[{','.join(map(str, np.shape(text)))}]")
+        message = _element_text(np.asarray(text)[()]) + end
+        if stream.startswith("file://"):
+            with open(stream[len("file://"):], "a", encoding="utf-8") as output:
+                output.write(message)
+        elif stream == "stdout":
+            sys.stdout.write(message)  # looked up at run time, like Print's stderr
+        elif stream.startswith("log("):
+            logging.getLogger("tensorflow").log(_LOG_LEVELS[stream], message.rstrip("\n"))
+        else:
+            sys.stderr.write(message)
+        return ()
+    return run
+
+
+_LOG_LEVELS = {"log(info)": logging.INFO, "log(warning)": logging.WARNING,
+               "log(error)": logging.ERROR}
+
+
+def _infer_print_v2(op):
+    text = op._inputs[0]
+    if text._shape is not None and len(text._shape) != 0:
+        raise ShapeError(f"Shape must be rank 0 but is rank {len(text._shape)}")
+    return []
+
+
+define("PrintV2", infer=_infer_print_v2, make_kernel=_print_v2_kernel, stateful=True,
+       grad=NOT_DIFFERENTIABLE, multi_output=True)
+

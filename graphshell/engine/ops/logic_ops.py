@@ -10,10 +10,11 @@ from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS
 from . import input_ops, rules
+from .allocation import broadcasting, check_elements
 
 
 def _comparison_function(op_type, kernel, infer=rules.comparison):
-    define(op_type, infer=infer, kernel=kernel, grad=NOT_DIFFERENTIABLE)
+    define(op_type, infer=infer, **broadcasting(kernel), grad=NOT_DIFFERENTIABLE)
 
     def build(x, y, name=None):
         with OpScope(name, op_type, [x, y]) as scope:
@@ -106,8 +107,13 @@ def _infer_where_indices(op):
     return [(dtypes.int64, (None, None if shape is None else len(shape)))]
 
 
-define("Where", infer=_infer_where_indices,
-       kernel=lambda c: np.argwhere(np.asarray(c)).astype(np.int64), grad=NOT_DIFFERENTIABLE)
+def _where_kernel(condition):
+    condition = np.asarray(condition)
+    check_elements(np.count_nonzero(condition) * condition.ndim, np.int64)
+    return np.argwhere(condition).astype(np.int64)
+
+
+define("Where", infer=_infer_where_indices, kernel=_where_kernel, grad=NOT_DIFFERENTIABLE)
 
 
 def where(condition, x=None, y=None, name=None):

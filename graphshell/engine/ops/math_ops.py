@@ -11,8 +11,8 @@ from ..graph.build import OpScope, binary_operator, make_tensor
 from ..graph.convert import convert_n_to_tensor, convert_same_type, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from ..graph.tensor import OPERATORS, Tensor
-from . import array_ops, input_ops, linalg_ops, logic_ops, rules, unary_ops
-from .grad_util import binary_grads
+from . import array_ops, grad_util, input_ops, linalg_ops, logic_ops, nn_impl, rules, unary_ops
+from .allocation import broadcasting
 
 
 def _arithmetic(op):
@@ -38,33 +38,67 @@ def _power(x, y):
 
 
 # -- definitions: kernel and gradient side by side ---------------------------------------------
-define("AddV2", infer=_arithmetic, kernel=np.add,
-       grad=lambda op, g: binary_grads(op, g, g))
-define("Sub", infer=_arithmetic, kernel=np.subtract,
-       grad=lambda op, g: binary_grads(op, g, -g))
-define("Mul", infer=_arithmetic, kernel=np.multiply,
-       grad=lambda op, g: binary_grads(op, multiply(g, op._inputs[1]),
-                                       multiply(g, op._inputs[0])))
-define("RealDiv", infer=_arithmetic, kernel=np.true_divide,
-       grad=lambda op, g: binary_grads(
-           op, realdiv(g, op._inputs[1]),
-           g * realdiv(realdiv(-op._inputs[0], op._inputs[1]), op._inputs[1])))
-define("DivNoNan", infer=_arithmetic, kernel=lambda x, y: _div_no_nan(x, y),
-       grad=lambda op, g: binary_grads(
-           op, div_no_nan(g, op._inputs[1]),
-           g * div_no_nan(div_no_nan(-op._inputs[0], op._inputs[1]), op._inputs[1])))
-define("FloorDiv", infer=_arithmetic, kernel=_integer_safe(np.floor_divide, "division"),
+# each kernel checks its broadcast output's size first where the plan cannot (allocation.py)
+define("AddV2", infer=_arithmetic, **broadcasting(np.add),
+       grad=lambda op, g: _add_grad(op, g))
+define("Sub", infer=_arithmetic, **broadcasting(np.subtract),
+       grad=lambda op, g: _sub_grad(op, g))
+define("Mul", infer=_arithmetic, **broadcasting(np.multiply),
+       grad=lambda op, g: _mul_grad(op, g))
+define("RealDiv", infer=_arithmetic, **broadcasting(np.true_divide),
+       grad=lambda op, g: _quotient_grad(op, g, realdiv))
+define("DivNoNan", infer=_arithmetic, **broadcasting(lambda x, y: _div_no_nan(x, y)),
+       grad=lambda op, g: _quotient_grad(op, g, div_no_nan))
+define("FloorDiv", infer=_arithmetic,
+       **broadcasting(_integer_safe(np.floor_divide, "division")),
        grad=NOT_DIFFERENTIABLE)
-define("FloorMod", infer=_arithmetic, kernel=_integer_safe(np.mod, "division"),
-       grad=lambda op, g: binary_grads(
-           op, g, -g * unary_ops.floor(op._inputs[0] / op._inputs[1])))
-define("Maximum", infer=_arithmetic, kernel=np.maximum,
-       grad=lambda op, g: _select_grads(op, g, op._inputs[0] >= op._inputs[1]))
-define("Minimum", infer=_arithmetic, kernel=np.minimum,
-       grad=lambda op, g: _select_grads(op, g, op._inputs[0] <= op._inputs[1]))
+define("FloorMod", infer=_arithmetic, **broadcasting(_integer_safe(np.mod, "division")),
+       grad=lambda op, g: _floor_mod_grad(op, g))
+define("Maximum", infer=_arithmetic, **broadcasting(np.maximum),
+       grad=lambda op, g: _select_grads(op, g, logic_ops.greater_equal))
+define("Minimum", infer=_arithmetic, **broadcasting(np.minimum),
+       grad=lambda op, g: _select_grads(op, g, logic_ops.less_equal))
 define("SquaredDifference", infer=_arithmetic,
-       kernel=lambda x, y: np.square(np.subtract(x, y)),
+       **broadcasting(lambda x, y: np.square(np.subtract(x, y))),
        grad=lambda op, g: _squared_difference_grad(op, g))
+
+
+# -- gradients: each as TF's math_grad builds it, op for op --------------------------------------
+def _same_static_shapes(op, g) -> bool:
+    x, y = op._inputs
+    return grad_util.shapes_fully_specified_and_equal(x, y, g)
+
+
+def _add_grad(op, g):
+    if _same_static_shapes(op, g):
+        return [g, g]
+    return grad_util.binary_grads(op, g, g)
+
+
+def _sub_grad(op, g):
+    if _same_static_shapes(op, g):
+        return [g, -g]
+    return grad_util.binary_grads(op, g, -g)
+
+
+def _mul_grad(op, g):
+    x, y = op._inputs
+    if _same_static_shapes(op, g) and g.dtype.base_dtype in (dtypes.float32, dtypes.int32):
+        return [multiply(g, y), multiply(g, x)]
+    return grad_util.binary_grads(op, multiply(g, y), multiply(x, g))
+
+
+def _quotient_grad(op, g, divide_op):
+    """d(x / y): g / y and g * ((-x / y) / y), for RealDiv and DivNoNan alike."""
+    x, y = op._inputs
+    grad_x = divide_op(g, y)
+    return grad_util.binary_grads(op, grad_x, g * divide_op(divide_op(-x, y), y))
+
+
+def _floor_mod_grad(op, g):
+    x, y = op._inputs
+    quotient = floordiv(x, y)
+    return grad_util.binary_grads(op, g, g * negative(quotient))
 
 
 def _div_no_nan(x, y):
@@ -78,26 +112,40 @@ def _div_no_nan(x, y):
 
 def _pow_grad(op, g):
     x, y = op._inputs
-    z = op._outputs[0]
-    grad_x = g * y * power(x, y - convert_to_tensor(1, dtype=y.dtype.base_dtype))
-    safe_log = logic_ops.where(x > convert_to_tensor(0, dtype=x.dtype.base_dtype),
-                               unary_ops.log(x), array_zeros_like(x))
-    return binary_grads(op, grad_x, g * z * safe_log)
+    grad_x = g * y * power(x, y - 1)
+    positive = x > 0
+    safe_x = logic_ops.where(positive, x, input_ops.ones_like(x))
+    log_x = logic_ops.where(positive, unary_ops.log(safe_x), array_zeros_like(x))
+    return grad_util.binary_grads(op, grad_x, g * op._outputs[0] * log_x)
 
 
-define("Pow", infer=_arithmetic, kernel=_power, grad=_pow_grad)
+define("Pow", infer=_arithmetic, **broadcasting(_power), grad=_pow_grad)
 
 
-def _select_grads(op, g, x_wins):
+def _select_grads(op, g, selector):
+    """Maximum/Minimum: g goes to whichever input the selector picks (TF's where_v2 pair)."""
+    x, y = op._inputs
     zeros = array_zeros_like(g)
-    return binary_grads(op, logic_ops.where(x_wins, g, zeros), logic_ops.where(x_wins, zeros, g))
+    x_wins = selector(x, y)
+    return grad_util.binary_grads(op, nn_impl.where_v2(x_wins, g, zeros),
+                        nn_impl.where_v2(x_wins, zeros, g))
 
 
 def _squared_difference_grad(op, g):
     x, y = op._inputs
-    two = convert_to_tensor(2, dtype=g.dtype.base_dtype)
-    scaled = (two * g) * (x - y)
-    return binary_grads(op, scaled, -scaled)
+    with op.graph.control_dependencies([g]):
+        scaled = scalar_mul(2.0, g) * (x - y)
+    if _same_static_shapes(op, g):
+        return [scaled, -scaled]
+    return grad_util.binary_grads(op, scaled, -scaled)
+
+
+def scalar_mul(scalar, x, name=None):
+    """scalar * x, with the scalar converted to x's dtype (TF's tf.math.scalar_mul: a Const
+    named scalar and a Mul, in the current scope)."""
+    x = convert_to_tensor(x, name="x")
+    scalar = convert_to_tensor(scalar, dtype=x.dtype.base_dtype, name="scalar")
+    return multiply(scalar, x, name=name)
 
 
 def array_zeros_like(tensor):
@@ -173,11 +221,30 @@ def _infer_cast(op):
 
 def _make_cast_kernel(op, runtime):
     target = op.attrs["DstT"].as_numpy_dtype
+    source, destination = op._inputs[0].dtype.base_dtype, op.attrs["DstT"].base_dtype
+    if dtypes.string in (source, destination) and source is not destination:
+        return _refused_cast(f"Cast {_tf_type_word(source)} to {_tf_type_word(destination)} "
+                             "is not supported")
 
     def cast_value(x):
         result = np.asarray(x).astype(target)
         return result[()] if result.ndim == 0 else result
     return cast_value
+
+
+_TYPE_WORDS = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _tf_type_word(dtype) -> str:
+    """A type as TF's kernels name it in messages (float, double, int64...)."""
+    return _TYPE_WORDS.get(dtype.name, dtype.name)
+
+
+def _refused_cast(message):
+    """A kernel failing as TF's does for casts it has no kernel for (to or from string)."""
+    def refuse(x):
+        raise errors.UnimplementedError(None, None, message)
+    return refuse
 
 
 def _cast_grad(op, g):

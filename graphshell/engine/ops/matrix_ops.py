@@ -11,6 +11,7 @@ from ..graph.convert import convert_to_tensor
 from ..graph.registry import ShapeError, define
 from ..graph.shapes import is_fully_defined, merge_shapes, shapes_compatible
 from . import array_ops, input_ops, linalg_ops, reduce_ops, rules, slicing_ops
+from .allocation import check_output
 from .static import static_value
 
 
@@ -38,6 +39,7 @@ def _infer_diag(op):
 def _diag_kernel(x):
     x = np.asarray(x)
     count = x.size
+    check_output((count, count), x.dtype)
     result = np.zeros((count, count), dtype=x.dtype)
     result[np.arange(count), np.arange(count)] = x.ravel()
     return result.reshape(x.shape + x.shape)
@@ -111,6 +113,7 @@ def _infer_matrix_diag(op):
 def _matrix_diag_kernel(diagonal, k, num_rows, num_cols, padding):
     diagonal = np.asarray(diagonal)
     k, size = int(k), diagonal.shape[-1] + abs(int(k))
+    check_output(diagonal.shape[:-1] + (size, size), diagonal.dtype)
     result = np.full(diagonal.shape[:-1] + (size, size), padding, dtype=diagonal.dtype)
     rows, cols = _diagonal_index(size, size, k)
     result[..., rows, cols] = diagonal

@@ -30,6 +30,7 @@ from . import (
     slicing_ops,
     unary_ops,
 )
+from .allocation import broadcasting
 
 # -- SelectV2: select with numpy broadcasting of all three inputs ---------------------------------
 
@@ -50,7 +51,8 @@ def _select_v2_grad(op, g):
     return [None, grad_util.sum_to_shape_of(grad_x, x), grad_util.sum_to_shape_of(grad_y, y)]
 
 
-define("SelectV2", infer=_infer_select_v2, kernel=lambda c, x, y: np.where(c, x, y),
+define("SelectV2", infer=_infer_select_v2,
+       **broadcasting(lambda c, x, y: np.where(c, x, y)),
        grad=_select_v2_grad)
 
 

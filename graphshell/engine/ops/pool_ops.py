@@ -14,6 +14,7 @@ from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.errors import InvalidArgumentError, UnimplementedError
 from ..graph.registry import ShapeError, define
 from . import array_ops, conv_kernels, input_ops, rules, windows
+from .allocation import check_output
 from .conv_ops import shape_of_tensor
 
 MAX_POOL_TYPES = rules.FLOATS + rules.INTEGERS
@@ -260,6 +261,7 @@ def _avg_pool_grad_kernel(op, runtime):
         _check_pool(attrs, "AvgPoolingGradOp", 4, allow_depth=False)
         geometry = attrs.geometry(shape[1], shape[2])
         _check_grad_shape((shape[0], geometry[0][0], geometry[1][0], shape[3]), grad)
+        check_output(shape, grad.dtype)
         if _empty(geometry, grad) or 0 in shape:
             return np.zeros(shape, grad.dtype)
         work = conv_kernels.compute_type(grad.dtype)

@@ -1,4 +1,5 @@
-"""Random ops: one sample per op per step; seeded ops restart their sequence in each session."""
+"""Random ops with TF's CPU streams: Philox4x32-10 keyed by the op's (seed, seed2), the same
+values as TensorFlow bit for bit; seeded ops restart their sequence in each session."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from ..graph.errors import InvalidArgumentError
 from ..graph.graph import get_default_graph
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..run.runtime import check_allocation
-from . import math_ops
+from . import math_ops, random_distributions
+from .philox import PhiloxStream
 from .static import static_shape_value
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -43,51 +45,42 @@ def _infer_random(op):
     return [(op.attrs["dtype"], static_shape_value(op._inputs[0]))]
 
 
-def _sampler(draw):
+def _philox_sampler(distribution):
+    """A kernel drawing from the op's Philox stream as TF's CPU kernel does: it reserves 256
+    blocks per output element, so each run continues the stream where the last one left it."""
     def make(op, runtime):
-        generator = runtime.generator(op)
         np_type = op.attrs["dtype"].as_numpy_dtype
 
         def sample(shape, *bounds):
             shape = tuple(int(d) for d in np.ravel(shape))
             check_allocation(shape, np_type, op.name)
-            return draw(generator, shape, np_type, *bounds)
+            bounds = tuple(_scalar_bound(op, bound, name)
+                           for bound, name in zip(bounds, ("minval", "maxval")))
+            if bounds and bounds[0] >= bounds[1]:
+                raise InvalidArgumentError(None, op, f"Need minval < maxval, got {bounds[0]} >= "
+                                                     f"{bounds[1]}")
+            stream = runtime.random_state(op, PhiloxStream)
+            count = int(np.prod(shape, dtype=np.int64))
+            counter = stream.reserve_outputs(count)
+            values = distribution(stream.key, counter, count, np_type, *bounds)
+            return values.reshape(shape)
         return sample
     return make
 
 
-def _uniform(generator, shape, np_type):
-    if np_type in (np.float32, np.float64):
-        return generator.random(shape, dtype=np_type)
-    return generator.random(shape).astype(np_type)
+def _scalar_bound(op, bound, name: str) -> int:
+    if np.ndim(bound) != 0:
+        raise InvalidArgumentError(None, op, f"{name} must be 0-D, got shape "
+                                             f"{list(np.shape(bound))}")
+    return int(bound)
 
 
-def _normal(generator, shape, np_type):
-    if np_type in (np.float32, np.float64):
-        return generator.standard_normal(shape, dtype=np_type)
-    return generator.standard_normal(shape).astype(np_type)
-
-
-def _truncated(generator, shape, np_type):
-    """Standard normal samples, redrawn until within two standard deviations."""
-    values = generator.standard_normal(shape)
-    outside = np.abs(values) > 2
-    while outside.any():
-        values[outside] = generator.standard_normal(int(outside.sum()))
-        outside = np.abs(values) > 2
-    return values.astype(np_type)
-
-
-def _integers(generator, shape, np_type, low, high):
-    if low >= high:
-        raise InvalidArgumentError(None, None, f"Need minval < maxval, got {low} >= {high}")
-    return generator.integers(low, high, size=shape, dtype=np_type)
-
-
-for _type, _draw in (("RandomUniform", _uniform), ("RandomStandardNormal", _normal),
-                     ("TruncatedNormal", _truncated), ("RandomUniformInt", _integers)):
-    define(_type, infer=_infer_random, make_kernel=_sampler(_draw), stateful=True,
-           grad=NOT_DIFFERENTIABLE)
+for _type, _distribution in (("RandomUniform", random_distributions.uniform),
+                             ("RandomStandardNormal", random_distributions.normal),
+                             ("TruncatedNormal", random_distributions.truncated_normal),
+                             ("RandomUniformInt", random_distributions.uniform_int)):
+    define(_type, infer=_infer_random, make_kernel=_philox_sampler(_distribution),
+           stateful=True, grad=NOT_DIFFERENTIABLE)
 
 
 def random_uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=None):

@@ -13,6 +13,7 @@ from ..graph.convert import constant, convert_to_tensor
 from ..graph.errors import InvalidArgumentError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
 from . import array_ops, index_ops, input_ops, math_ops, reduce_ops, rules
+from .allocation import check_output
 from .static import static_shape_value, static_value
 
 TopKV2 = collections.namedtuple("TopKV2", ["values", "indices"])
@@ -160,6 +161,7 @@ def _infer_scatter_nd(op):
 def _make_scatter_nd_kernel(op, runtime):
     def scatter(indices, updates, shape):
         shape = tuple(int(d) for d in np.ravel(shape))
+        check_output(shape, updates.dtype)
         result = np.zeros(shape, updates.dtype)
         depth = indices.shape[-1]
         flat_indices = indices.reshape(-1, depth)
@@ -187,8 +189,13 @@ def _infer_gather_nd(op):
 
 define("ScatterNd", infer=_infer_scatter_nd, make_kernel=_make_scatter_nd_kernel,
        grad=_scatter_nd_grad)
-define("GatherNd", infer=_infer_gather_nd,
-       kernel=lambda params, indices: params[tuple(np.moveaxis(indices, -1, 0))])
+def _gather_nd_kernel(params, indices):
+    depth = np.shape(indices)[-1]
+    check_output(np.shape(indices)[:-1] + np.shape(params)[depth:], np.asarray(params).dtype)
+    return params[tuple(np.moveaxis(indices, -1, 0))]
+
+
+define("GatherNd", infer=_infer_gather_nd, kernel=_gather_nd_kernel)
 
 
 def scatter_nd(indices, updates, shape, name=None):

@@ -8,8 +8,18 @@ from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import constant, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..graph.shapes import is_fully_defined, num_elements
-from . import array_ops, grad_util, input_ops, logic_ops, math_ops, rules, static, unary_ops
+from ..graph.shapes import is_fully_defined
+from ..graph.tensor import Tensor
+from . import (
+    array_ops,
+    grad_util,
+    input_ops,
+    reduction_grads,
+    rules,
+    static,
+    unary_ops,
+)
+from .allocation import check_output
 from .static import static_value
 
 
@@ -31,7 +41,9 @@ def _static_axes(op):
 
 
 def _infer_reduction(op):
-    x = op._inputs[0]
+    x, axes_tensor = op._inputs
+    if axes_tensor._shape is not None and len(axes_tensor._shape) > 1:
+        raise ShapeError(f"Shape must be at most rank 1 but is rank {len(axes_tensor._shape)}")
     keep = op.attrs["keep_dims"]
     axes = _static_axes(op)
     if op.type in ("All", "Any"):
@@ -48,24 +60,13 @@ def _infer_reduction(op):
 
 
 def kept_shape(op):
-    """The reduction's output shape with the reduced axes kept as 1 (static tuple or tensor)."""
+    """The reduction's output shape with the reduced axes kept as 1 (static tuple or tensor,
+    the latter as TF's math_ops.reduced_shape builds it)."""
     x = op._inputs[0]
     axes = _static_axes(op)
     if axes is not None and is_fully_defined(x._shape):
         return tuple(1 if i in axes else d for i, d in enumerate(x._shape))
-    with OpScope(None, "ReducedShape", [x]) as scope:
-        return make_tensor("ReducedShape", [array_ops.shape(x), op._inputs[1]], scope)
-
-
-def _reduced_shape(input_shape, axes):
-    shape = np.array(input_shape, dtype=np.int32)
-    if shape.size:
-        shape[np.ravel(axes) % shape.size] = 1
-    return shape
-
-
-define("ReducedShape", infer=lambda op: [(dtypes.int32, op._inputs[0]._shape)],
-       kernel=_reduced_shape, grad=NOT_DIFFERENTIABLE)
+    return reduction_grads.reduced_shape(array_ops.shape(x), op._inputs[1])
 
 
 # -- kernels ---------------------------------------------------------------------------------------
@@ -119,67 +120,12 @@ def _mean_kernel(op, runtime):
                 total = np.sum(x, axis=axes, keepdims=keep, dtype=np_type)
                 return np.full(np.shape(total), np.nan, dtype=np_type)[()]
             return np.mean(x, axis=axes, keepdims=keep, dtype=np_type)
-        total = np.sum(x, axis=axes, keepdims=keep, dtype=np_type)
+        # TF sums integers in a wider type, so neither the sum nor the count wraps around
+        wide = np.uint64 if np.dtype(np_type).kind == "u" else np.int64
+        total = np.sum(x, axis=axes, keepdims=keep, dtype=wide)
         count = max(1, int(np.prod([np.shape(x)[a] for a in axes])))
         return (np.sign(total) * (np.abs(total) // count)).astype(np_type)
     return run
-
-
-# -- gradients -------------------------------------------------------------------------------------
-def _broadcast_back(op, g):
-    """g reshaped with the reduced axes kept, then broadcast to the input's shape."""
-    x = op._inputs[0]
-    target = x._shape if is_fully_defined(x._shape) else array_ops.shape(x)
-    return broadcast_to(array_ops.reshape(g, kept_shape(op)), target)
-
-
-def _sum_grad(op, g):
-    return [_broadcast_back(op, g), None]
-
-
-def _mean_grad(op, g):
-    x, y = op._inputs[0], op._outputs[0]
-    count_in, count_out = num_elements(x._shape), num_elements(y._shape)
-    if count_in is not None and count_out is not None:
-        factor = constant(max(count_in // max(count_out, 1), 1), dtype=g.dtype.base_dtype)
-    else:
-        factor = math_ops.cast(array_ops.size(x) // _at_least_one(array_ops.size(y)),
-                               g.dtype.base_dtype)
-    return [_broadcast_back(op, g) / factor, None]
-
-
-def _at_least_one(tensor):
-    return math_ops.maximum(tensor, 1)
-
-
-def _extreme_grad(op, g):
-    x, y = op._inputs[0], op._outputs[0]
-    kept = kept_shape(op)
-    y_kept = array_ops.reshape(y, kept)
-    indicators = math_ops.cast(logic_ops.equal(y_kept, x), g.dtype.base_dtype)
-    selected = array_ops.reshape(reduce_sum(indicators, op._inputs[1]), kept)
-    return [indicators / selected * array_ops.reshape(g, kept), None]
-
-
-def _prod_grad(op, g):
-    """Products of all other elements, via exclusive cumulative products from both sides (so
-    zeros in the input are handled exactly, as TF does)."""
-    x = op._inputs[0]
-    axes = _static_axes(op)
-    if axes is None or x._shape is None:
-        raise LookupError("the gradient of reduce_prod needs reduction axes and a rank known "
-                          "while building")
-    rank = len(x._shape)
-    others = [i for i in range(rank) if i not in axes]
-    perm = np.array(axes + others, dtype=np.int32)
-    moved = array_ops.transpose(x, perm)
-    moved_shape = array_ops.shape(moved)
-    flat = array_ops.reshape(moved, [reduce_prod(moved_shape[:len(axes)]), -1])
-    left = cumprod(flat, axis=0, exclusive=True)
-    right = cumprod(flat, axis=0, exclusive=True, reverse=True)
-    others_product = array_ops.reshape(left * right, moved_shape)
-    back = array_ops.transpose(others_product, np.argsort(perm).astype(np.int32))
-    return [back * _broadcast_back(op, g), None]
 
 
 def _reduction(op_type, kernel_factory, grad, default_name):
@@ -189,12 +135,16 @@ def _reduction(op_type, kernel_factory, grad, default_name):
               keep_dims=None):
         axis = reduction_indices if axis is None else axis
         keep = bool(keepdims if keepdims is not None else keep_dims)
-        x = convert_to_tensor(input_tensor, name="input_tensor")
+        # All and Any take bools only, so a Python value converts to bool (reduce_all([]))
+        wanted = dtypes.bool_ if op_type in ("All", "Any") and not isinstance(
+            input_tensor, Tensor) else None
+        x = convert_to_tensor(input_tensor, name="input_tensor", preferred_dtype=wanted)
         if axis is None:
             axis = _all_axes(x)
         with OpScope(name, default_name, [x]) as scope:
-            axes = convert_to_tensor(axis, dtype=dtypes.int32, name="reduction_indices")
-            return make_tensor(op_type, [x, axes], scope, {"keep_dims": keep})
+            axes = array_ops.index_tensor(axis, "reduction_indices")
+            attrs = {"keep_dims": keep, "T": x.dtype.base_dtype, "Tidx": axes.dtype.base_dtype}
+            return make_tensor(op_type, [x, axes], scope, attrs)
     build.__name__ = "reduce_" + op_type.lower()
     return build
 
@@ -205,11 +155,17 @@ def _all_axes(x):
     return input_ops.range_(0, array_ops.rank(x))
 
 
-reduce_sum = _reduction("Sum", _reduction_kernel(np.sum), _sum_grad, "Sum")
-reduce_prod = _reduction("Prod", _reduction_kernel(np.prod), _prod_grad, "Prod")
-reduce_mean = _reduction("Mean", _mean_kernel, _mean_grad, "Mean")
-reduce_max = _reduction("Max", _extreme_kernel(np.max, True), _extreme_grad, "Max")
-reduce_min = _reduction("Min", _extreme_kernel(np.min, False), _extreme_grad, "Min")
+# the gradients live in reduction_grads (a cyclic family import: looked up when called)
+reduce_sum = _reduction("Sum", _reduction_kernel(np.sum),
+                        lambda op, g: reduction_grads.sum_grad(op, g), "Sum")
+reduce_prod = _reduction("Prod", _reduction_kernel(np.prod),
+                         lambda op, g: reduction_grads.prod_grad(op, g), "Prod")
+reduce_mean = _reduction("Mean", _mean_kernel, lambda op, g: reduction_grads.mean_grad(op, g),
+                         "Mean")
+reduce_max = _reduction("Max", _extreme_kernel(np.max, True),
+                        lambda op, g: reduction_grads.extreme_grad(op, g), "Max")
+reduce_min = _reduction("Min", _extreme_kernel(np.min, False),
+                        lambda op, g: reduction_grads.extreme_grad(op, g), "Min")
 reduce_all = _reduction("All", _reduction_kernel(np.all), NOT_DIFFERENTIABLE, "All")
 reduce_any = _reduction("Any", _reduction_kernel(np.any), NOT_DIFFERENTIABLE, "Any")
 
@@ -235,8 +191,13 @@ def _infer_broadcast_to(op):
     return [(op._inputs[0].dtype.base_dtype, static.static_shape_value(op._inputs[1]))]
 
 
-define("BroadcastTo", infer=_infer_broadcast_to,
-       kernel=lambda x, shape: np.broadcast_to(x, tuple(int(d) for d in shape)),
+def _broadcast_to_kernel(x, shape):
+    shape = tuple(int(d) for d in shape)
+    check_output(shape, np.asarray(x).dtype)  # TF allocates what numpy would only view
+    return np.broadcast_to(x, shape)
+
+
+define("BroadcastTo", infer=_infer_broadcast_to, kernel=_broadcast_to_kernel,
        grad=lambda op, g: [_sum_back_to(g, op._inputs[0]), None])
 
 
@@ -265,7 +226,15 @@ def _infer_arg(op):
 def _arg_kernel(numpy_function):
     def make(op, runtime):
         np_type = op.attrs["output_type"].as_numpy_dtype
-        return lambda x, axis: np.asarray(numpy_function(x, axis=int(axis))).astype(np_type)
+        def run(x, axis):
+            axis = int(axis)
+            shape = np.shape(x)
+            if shape and -len(shape) <= axis < len(shape) and shape[axis] == 0:
+                raise errors.InvalidArgumentError(
+                    None, None, f"Reduction axis {axis} is empty in shape "
+                                f"[{','.join(str(d) for d in shape)}]")
+            return np.asarray(numpy_function(x, axis=axis)).astype(np_type)
+        return run
     return make
 
 
@@ -278,8 +247,7 @@ def _arg(op_type):
         axis = dimension if axis is None else axis
         with OpScope(name, op_type, [input]) as scope:
             x = convert_to_tensor(input, name="input")
-            axis = convert_to_tensor(0 if axis is None else axis, dtype=dtypes.int32,
-                                     name="dimension")
+            axis = array_ops.index_tensor(0 if axis is None else axis, "dimension")
             return make_tensor(op_type, [x, axis], scope,
                                {"output_type": dtypes.as_dtype(output_type)})
     return build

@@ -21,11 +21,13 @@ from . import (
     math_ops,
     nn_ops,
     random_ops,
+    range_samplers,
     rules,
     slicing_ops,
+    sparse_ops,  # noqa: F401 - defines the SparseToDense op sparse_to_dense builds
     unary_ops,
 )
-from .static import static_shape_value
+from .philox import PhiloxStream
 
 _SAMPLED_FIELDS = ["sampled_candidates", "true_expected_count", "sampled_expected_count"]
 # TF's results are namedtuples named after their op types
@@ -37,28 +39,6 @@ ComputeAccidentalHits = collections.namedtuple("ComputeAccidentalHits",
 # -- the samplers ---------------------------------------------------------------------------------
 
 
-def _uniform_probability(classes, range_max):
-    return np.full(np.shape(classes), 1.0 / range_max)
-
-
-def _log_uniform_probability(classes, range_max):
-    classes = np.asarray(classes, np.float64)
-    return (np.log(classes + 2) - np.log(classes + 1)) / np.log(range_max + 1)
-
-
-def _uniform_draw(generator, count, range_max):
-    return generator.integers(0, range_max, size=count)
-
-
-def _log_uniform_draw(generator, count, range_max):
-    values = np.exp(generator.random(count) * np.log(range_max + 1)).astype(np.int64) - 1
-    return np.minimum(values, range_max - 1)
-
-
-_SAMPLERS = {"UniformCandidateSampler": (_uniform_draw, _uniform_probability),
-             "LogUniformCandidateSampler": (_log_uniform_draw, _log_uniform_probability)}
-
-
 def _infer_sampler(op):
     true_classes = op._inputs[0]
     rules.check_exact_dtype(op, true_classes, dtypes.int64, "true_classes")
@@ -68,47 +48,49 @@ def _infer_sampler(op):
             (dtypes.float32, (num_sampled,))]
 
 
-def _draw_candidates(draw, generator, num_sampled, range_max, unique):
-    """The samples and how many draws they took (more than num_sampled when unique rejects)."""
-    if not unique:
-        return draw(generator, num_sampled, range_max), num_sampled
-    chosen: dict[int, None] = {}
-    tries = 0
-    while len(chosen) < num_sampled:
-        for value in draw(generator, num_sampled - len(chosen), range_max):
-            tries += 1
-            chosen.setdefault(int(value))
-            if len(chosen) == num_sampled:
-                break
-    return np.array(list(chosen), np.int64), tries
-
-
-def _expected_count(probability, num_sampled, tries):
-    if tries == num_sampled:
-        return probability * num_sampled
-    return -np.expm1(tries * np.log1p(-probability))
+def _check_sampler_input(op, true_classes, sampler, num_sampled, unique) -> None:
+    """TF's kernel checks, in its order and words."""
+    num_true = op.attrs["num_true"]
+    if np.ndim(true_classes) != 2:
+        raise InvalidArgumentError(None, op, "true_classes must be a matrix")
+    if np.shape(true_classes)[1] != num_true:
+        raise InvalidArgumentError(None, op, f"true_classes must have num_true columns, "
+                                             f"expected: {np.shape(true_classes)[1]} was: "
+                                             f"{num_true}")
+    if unique and num_sampled > sampler.range_max:
+        raise InvalidArgumentError(None, op, "Sampler's range is too small.")
+    outside = (true_classes < 0) | (true_classes >= sampler.range_max)
+    if outside.any():
+        raise InvalidArgumentError(None, op, f"`true_candidate` out of range [0, "
+                                             f"{sampler.range_max}), received "
+                                             f"{int(true_classes[outside][0])}")
 
 
 def _make_sampler_kernel(op, runtime):
-    draw, probability = _SAMPLERS[op.type]
     num_sampled, range_max = op.attrs["num_sampled"], op.attrs["range_max"]
-    unique, num_true = op.attrs["unique"], op.attrs["num_true"]
+    unique = op.attrs["unique"]
+    if range_max <= 0:
+        raise InvalidArgumentError(None, op, "range_max must be positive")
+    sampler = range_samplers.SAMPLERS[op.type](range_max)
 
     def sample(true_classes):
-        if np.shape(true_classes)[-1:] != (num_true,):
-            raise InvalidArgumentError(None, op, f"true_classes must have num_true columns, "
-                                                 f"expected: {np.shape(true_classes)[-1]} was: "
-                                                 f"{num_true}")
-        generator = runtime.generator(op)
-        sampled, tries = _draw_candidates(draw, generator, num_sampled, range_max, unique)
-        true_count = _expected_count(probability(true_classes, range_max), num_sampled, tries)
-        sampled_count = _expected_count(probability(sampled, range_max), num_sampled, tries)
-        return (sampled.astype(np.int64), true_count.astype(np.float32),
-                sampled_count.astype(np.float32))
+        true_classes = np.asarray(true_classes)
+        _check_sampler_input(op, true_classes, sampler, num_sampled, unique)
+        stream = runtime.random_state(op, PhiloxStream)
+        # TF reserves 2048 words per sampled class (ReserveSamples32), in whole blocks
+        counter = stream.reserve((2048 * num_sampled + 3) // 4)
+        rnd = range_samplers.SimplePhilox(stream.key, counter)
+        sampled, tries = range_samplers.sample_batch(sampler, rnd, num_sampled, unique)
+        sampled = np.array(sampled, np.int64)
+        return (sampled,
+                range_samplers.expected_counts(sampler.probabilities(true_classes),
+                                               num_sampled, tries),
+                range_samplers.expected_counts(sampler.probabilities(sampled), num_sampled,
+                                               tries))
     return sample
 
 
-for _type in _SAMPLERS:
+for _type in range_samplers.SAMPLERS:
     define(_type, infer=_infer_sampler, make_kernel=_make_sampler_kernel, stateful=True,
            grad=NOT_DIFFERENTIABLE, multi_output=True)
 
@@ -171,18 +153,7 @@ def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=Non
 # -- SparseToDense --------------------------------------------------------------------------------
 
 
-def _sparse_to_dense(indices, shape, values, default):
-    shape = tuple(int(d) for d in np.ravel(shape))
-    result = np.full(shape, default, dtype=np.asarray(values).dtype)
-    indices = np.asarray(indices).reshape(-1, len(shape)) if len(shape) else indices
-    result[tuple(indices.T)] = values
-    return result
-
-
-define("SparseToDense",
-       infer=lambda op: [(op._inputs[2].dtype.base_dtype, static_shape_value(op._inputs[1]))],
-       kernel=_sparse_to_dense,
-       grad=lambda op, g: [None, None, make_tensor("GatherNd", [g, op._inputs[0]]), None])
+# the SparseToDense op itself is defined in sparse_ops
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,

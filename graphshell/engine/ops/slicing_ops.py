@@ -13,6 +13,7 @@ from ..graph.registry import ShapeError, define
 from ..graph.shapes import is_fully_defined
 from ..graph.tensor import OPERATORS, Tensor
 from . import array_ops, rules
+from .allocation import check_elements, check_output
 from .static import static_shape_value, static_value
 
 
@@ -22,6 +23,7 @@ def _infer_concat(op):
     dtype = values[0].dtype.base_dtype
     axis = static_value(axis_tensor)
     known = [t._shape for t in values if t._shape is not None]
+    _check_concat_ranks(known, axis)
     if axis is None or not known:
         return [(dtype, None if not known else (None,) * len(known[0]))]
     rank = len(known[0])
@@ -30,6 +32,23 @@ def _infer_concat(op):
     sizes = [s[axis] for s in known]
     total = None if None in sizes or len(known) < len(values) else sum(sizes)
     return [(dtype, rest[:axis] + (total,) + rest[axis + 1:])]
+
+
+def _check_concat_ranks(known, axis) -> None:
+    """TF's ConcatV2 shape checks: no scalars, every input of rank at least what the axis
+    needs (the last input checked first, as TF does), and all ranks equal."""
+    if any(len(shape) == 0 for shape in known):
+        raise ShapeError("Can't concatenate scalars (use tf.stack instead)")
+    if axis is not None:
+        axis = int(np.reshape(axis, -1)[0])
+        needed = -axis if axis < 0 else axis + 1
+        for shape in reversed(known):
+            if len(shape) < needed:
+                raise ShapeError(f"Shape must be at least rank {needed} but is rank "
+                                 f"{len(shape)}")
+    for shape in known[1:]:
+        if len(shape) != len(known[0]):
+            raise ShapeError(f"Shape must be rank {len(known[0])} but is rank {len(shape)}")
 
 
 def _concat_grad(op, g):
@@ -44,6 +63,7 @@ def _concat_grad(op, g):
 
 def _concat_kernel(*values):
     parts, axis = values[:-1], int(values[-1])
+    check_elements(sum(np.size(part) for part in parts), np.result_type(parts[0]))
     try:
         return np.concatenate(parts, axis=axis)
     except ValueError:
@@ -83,7 +103,7 @@ def concat(values, axis, name="concat"):
     with OpScope(name, "concat", values) as scope:
         tensors = convert_n_to_tensor(values)
         array_ops._same_dtype("ConcatV2", tensors)
-        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="axis")
+        axis = array_ops.index_tensor(axis, "axis")
         return make_tensor("ConcatV2", tensors + [axis], scope, {"N": len(tensors)})
 
 
@@ -189,8 +209,13 @@ def _pad_grad(op, g):
     return [slice(g, array_ops.reshape(begin, [-1]), array_ops.shape(x)), None]
 
 
-define("Pad", infer=_infer_pad, kernel=lambda x, p: np.pad(x, np.asarray(p).tolist()),
-       grad=_pad_grad)
+def _pad_kernel(x, paddings):
+    paddings = np.asarray(paddings).tolist()
+    check_output([d + sum(p) for d, p in zip(np.shape(x), paddings)], np.asarray(x).dtype)
+    return np.pad(x, paddings)
+
+
+define("Pad", infer=_infer_pad, kernel=_pad_kernel, grad=_pad_grad)
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):
@@ -319,6 +344,7 @@ def _strided_slice_grad_kernel(op, runtime):
     attrs = op.attrs
 
     def run(shape, begin, end, strides, dy):
+        check_output(np.ravel(shape), np.asarray(dy).dtype)
         result = np.zeros(tuple(int(d) for d in shape), dtype=np.asarray(dy).dtype)
         result[_index_of(attrs, begin, end, strides)] = dy
         return result

@@ -70,21 +70,24 @@ def _make_sparse_kernel(spec: ApplySpec, names: tuple[str, ...]):
                     raise errors.FailedPreconditionError(
                         None, op, "Attempting to use uninitialized variables: "
                         f"{op._inputs[position].op.name}")
-            arrays = {name: np.array(ref.get(), dtype=np_type) for name, ref in refs.items()}
             indices = np.asarray(values["indices"]).astype(np.int64)
-            grad = np.asarray(values["grad"], dtype=np_type)
-            _check_indices(indices, grad, arrays["var"])
+            grad = np.array(values["grad"], dtype=np_type)  # a copy: it may view a slot
+            _check_indices(indices, grad, refs["var"].get())
             scalars = {name: np.asarray(values[name], dtype=np_type)[()]
                        for name in spec.scalars}
             update = spec.sparse_update or spec.update
-            attrs = dict(op.attrs, rows_are_scalars=arrays["var"].ndim == 1)
-            for row, index in _row_groups(indices):
-                state = {name: array[index] for name, array in arrays.items()}
-                state.update(scalars, grad=grad[row])
-                for name, new in update(state, attrs).items():
-                    arrays[name][index] = new
-            for name, ref in refs.items():
-                ref.set(arrays[name])
+            attrs = dict(op.attrs, rows_are_scalars=refs["var"].get().ndim == 1)
+            # row by row in the variables' own buffers, as TF's kernels update them
+            arrays = {name: ref.writable() for name, ref in refs.items()}
+            try:
+                for row, index in _row_groups(indices):
+                    state = {name: array[index] for name, array in arrays.items()}
+                    state.update(scalars, grad=grad[row])
+                    for name, new in update(state, attrs).items():
+                        arrays[name][index] = new
+            finally:
+                for ref in refs.values():
+                    ref.seal()
             return refs["var"]
         return apply
     return make_kernel

@@ -1,8 +1,9 @@
 """Variable state ops: VariableV2 (a reference to per-session state) and the assigns.
 
 A VariableV2 op outputs a `VariableRef`; ops that take a ref input (the assigns,
-IsVariableInitialized) receive it as is, and every other consumer receives the current value,
-read when that consumer runs (the executor dereferences it).
+IsVariableInitialized) receive it as is, and every other consumer receives the variable's live
+buffer (the executor dereferences it). Updates write into that buffer in place, as TF's kernels
+do, so a read that ran earlier in the step shows a later update to ops that run after it.
 """
 
 from __future__ import annotations
@@ -55,27 +56,43 @@ def _assign_kernel(op, runtime):
     np_type = op._inputs[0].dtype.base_dtype.as_numpy_dtype
 
     def assign(ref, value):
-        new = np.array(value, dtype=np_type)
-        if validate and ref.is_initialized():
-            old = np.shape(ref.get())
-            if old != new.shape:
-                raise errors.InvalidArgumentError(
-                    None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
-                    f"{list(old)} rhs shape= {list(new.shape)}")
-        ref.set(new)
+        value = np.asarray(value, dtype=np_type)
+        if not ref.is_initialized():
+            ref.replace(np.array(value))  # a buffer of its own: the fed value stays the caller's
+            return ref
+        old = ref.get()
+        if validate and old.shape != value.shape:
+            raise errors.InvalidArgumentError(
+                None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
+                f"{list(old.shape)} rhs shape= {list(value.shape)}")
+        if old.size != value.size:
+            ref.replace(np.array(value))
+            return ref
+        # as TF's AssignOp: a value that fits is copied into the existing buffer, so every
+        # read of the variable in this step (its `read` op, say) sees it
+        buffer = ref.writable() if old.shape == value.shape else ref.reshape_in_place(
+            value.shape)
+        try:
+            np.copyto(buffer, value)
+        finally:
+            ref.seal()
         return ref
     return assign
 
 
-def _update_kernel(numpy_function):
+def _update_kernel(ufunc):
     def make(op, runtime):
         def update(ref, delta):
             old = ref.get()
-            if np.shape(old) != np.shape(delta):
+            if old.shape != np.shape(delta):
                 raise errors.InvalidArgumentError(
                     None, None, f"Must have updates.shape = ref.shape: {list(np.shape(delta))} vs "
-                    f"{list(np.shape(old))}")
-            ref.set(np.asarray(numpy_function(old, delta)))
+                    f"{list(old.shape)}")
+            buffer = ref.writable()  # in place, as TF's DenseUpdate
+            try:
+                ufunc(buffer, delta, out=buffer)
+            finally:
+                ref.seal()
             return ref
         return update
     return make
@@ -111,7 +128,8 @@ def _state_update(op_type, default_name, ref, value, use_locking, name, validate
         raise AttributeError(f"{type(ref).__name__!r} object has no attribute 'assign': "
                              f"{op_type} needs a variable, not a {ref!r}")
     with OpScope(name, default_name, [ref, value]) as scope:
-        if hasattr(value, "dtype") and value.dtype.base_dtype is not ref.dtype.base_dtype:
+        given = getattr(value, "dtype", None)  # a tensor's, not a numpy array's
+        if isinstance(given, dtypes.DType) and given.base_dtype is not ref.dtype.base_dtype:
             raise TypeError(f"Input 'value' of '{op_type}' Op has type "
                             f"{value.dtype.base_dtype.name} that does not match type "
                             f"{ref.dtype.base_dtype.name} of argument 'ref'.")
@@ -124,7 +142,8 @@ def _state_update(op_type, default_name, ref, value, use_locking, name, validate
 
 def assign(ref, value, validate_shape=None, use_locking=None, name=None):
     """Stores `value` in a variable; the result reads the stored value."""
-    return _state_update("Assign", "Assign", ref, value, use_locking, name,
+    return _state_update("Assign", "Assign", ref, value,  # TF's default use_locking: true
+                         True if use_locking is None else use_locking, name,
                          True if validate_shape is None else validate_shape)
 
 
@@ -206,16 +225,23 @@ def _scatter_kernel(combine):
             flat_updates = np.broadcast_to(updates, expected).reshape(
                 (rows.size,) + params.shape[1:]).astype(params.dtype, copy=False)
             bad = _first_bad_row(rows, params.shape[0])
-            result = params.copy()
             # TF's kernel updates row by row in place: the rows before a bad index stay updated
             done = rows.size if bad is None else bad
-            combine(result, rows[:done], flat_updates[:done])
-            ref.set(result)
+            buffer = ref.writable()
+            try:
+                combine(buffer, rows[:done], _not_sharing(flat_updates[:done], buffer))
+            finally:
+                ref.seal()
             if bad is not None:
                 raise _bad_row_error(indices, rows, bad, params.shape[0])
             return ref
         return scatter
     return make
+
+
+def _not_sharing(updates, buffer):
+    """`updates`, copied if it is a view of the buffer being updated row by row."""
+    return updates.copy() if np.may_share_memory(updates, buffer) else updates
 
 
 def _dims(array) -> str:
@@ -272,11 +298,14 @@ def _scatter_nd_kernel(combine):
                         None, None, f"indices{_slice_text(indices.shape[:-1], i)} = "
                         f"[{', '.join(str(int(p)) for p in point)}] does not index into shape "
                         f"{_dims(params)}")
-            result = params.copy()
             where = tuple(points.T)
             slices = updates.reshape((len(points),) + params.shape[depth:])
-            combine(result, where, slices.astype(params.dtype, copy=False))
-            ref.set(result)
+            slices = slices.astype(params.dtype, copy=False)
+            buffer = ref.writable()
+            try:
+                combine(buffer, where, _not_sharing(slices, buffer))
+            finally:
+                ref.seal()
             return ref
         return scatter
     return make

@@ -30,6 +30,11 @@ def static_value(tensor):
         if any(b is None for b in bounds):
             return None
         return np.arange(*bounds, dtype=op._outputs[0].dtype.as_numpy_dtype)
+    if kind == "Fill":  # ones_like(begin) as tf.strided_slice's default strides
+        dims, value = (static_value(t) for t in op._inputs)
+        if dims is None or value is None:
+            return None
+        return np.full(tuple(int(d) for d in np.ravel(dims)), value)
     if kind == "Cast":
         value = static_value(op._inputs[0])
         return None if value is None else np.asarray(value).astype(

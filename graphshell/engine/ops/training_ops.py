@@ -1,8 +1,9 @@
 """Training ops: the Apply* updates optimizers build, each changing a variable and its slots.
 
 Every Apply op takes the variable and its slots as references (ref inputs), hyperparameters as
-scalars and the gradient as a tensor of the variable's shape; it updates the references in
-place and outputs the variable's reference. Kernels compute in the variable's dtype in the
+scalars and the gradient as a tensor of the variable's shape; it computes every new value from
+the old ones, then writes them into the references' buffers in place, and outputs the
+variable's reference. Kernels compute in the variable's dtype in the
 order TF's CPU kernels (training_ops.cc) do, so float32 results round as TF's do.
 """
 
@@ -80,10 +81,20 @@ def _make_apply_kernel(spec: ApplySpec):
             scalars = {name: values[name][()] for name in spec.scalars}
             values.update(scalars)
             for name, new_value in spec.update(values, op.attrs).items():
-                given[spec.inputs.index(name)].set(np.asarray(new_value, dtype=np_type))
+                write_in_place(given[spec.inputs.index(name)], np.asarray(new_value, np_type))
             return given[0]
         return apply
     return make_kernel
+
+
+def write_in_place(ref, value) -> None:
+    """Copies `value` into the variable's buffer, as TF's kernels update it: reads of the
+    variable that ran earlier in the step see the new value too."""
+    buffer = ref.writable()
+    try:
+        np.copyto(buffer, value)
+    finally:
+        ref.seal()
 
 
 def _check_values(spec: ApplySpec, values) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..graph.build import OpScope, make_tensor
-from ..graph.convert import convert_to_tensor
+from ..graph.convert import constant, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
-from . import input_ops, logic_ops, math_ops, rules
+from . import array_ops, input_ops, logic_ops, math_ops, rules
 from .libm import float32_function
 
 _REGISTERED = {}
@@ -38,28 +38,81 @@ def _sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+def _after(g):
+    """TF builds most unary gradients under control_dependencies([grad]), so their constants
+    and helper ops wait for the incoming gradient."""
+    return g.graph.control_dependencies([g])
+
+
+def _square_grad(op, g):
+    with _after(g):
+        two = constant(2.0, dtype=g.dtype.base_dtype)
+        return [math_ops.multiply(g, math_ops.multiply(_x(op), two))]
+
+
+def _times(make_factor, negate=False):
+    """A gradient `g * factor(x)` (or `-g * factor(x)`) built after g."""
+    def grad(op, g):
+        with _after(g):
+            return [(-g if negate else g) * make_factor(_x(op))]
+    return grad
+
+
+def _one_minus_or_plus_square(x, plus):
+    x2 = square(x)
+    one = constant(1, dtype=x.dtype.base_dtype)
+    return math_ops.add(one, x2) if plus else math_ops.subtract(one, x2)
+
+
+def _tan_grad(op, g):
+    with _after(g):
+        secant = reciprocal(cos(_x(op)))
+        return [square(secant) * g]
+
+
+def _arc_grad(negate):
+    def grad(op, g):
+        with _after(g):
+            inverse = reciprocal(sqrt(_one_minus_or_plus_square(_x(op), plus=False)))
+            return [(-g if negate else g) * inverse]
+    return grad
+
+
+def _output_grad_op(op_type):
+    """A gradient computed by TF's fused <Op>Grad kernel from the output y and g."""
+    def grad(op, g):
+        with _after(g):
+            return [_grad_op(op_type, _y(op), g)]
+    return grad
+
+
+def _grad_op(op_type, y, dy, name=None):
+    with OpScope(name, op_type, [y, dy]) as scope:
+        return make_tensor(op_type, [y, dy], scope)
+
+
 neg = _unary("Neg", np.negative, lambda op, g: [-g], rules.numeric_unary)
 abs = _unary("Abs", np.absolute, lambda op, g: [g * sign(_x(op))], rules.numeric_unary)  # noqa: A001
-sign = _unary("Sign", np.sign, lambda op, g: [_zeros_like(_x(op))], rules.numeric_unary)
-square = _unary("Square", np.square, lambda op, g: [g * (2 * _x(op))], rules.numeric_unary)
-sqrt = _unary("Sqrt", np.sqrt, lambda op, g: [g * 0.5 / _y(op)])
-rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x),
-               lambda op, g: [(-0.5 * (g * _y(op))) * (_y(op) * _y(op))])
+sign = _unary("Sign", np.sign, lambda op, g: [_zeros_shaped_like(_x(op))], rules.numeric_unary)
+square = _unary("Square", np.square, _square_grad, rules.numeric_unary)
+sqrt = _unary("Sqrt", np.sqrt, _output_grad_op("SqrtGrad"))
+rsqrt = _unary("Rsqrt", lambda x: 1 / np.sqrt(x), _output_grad_op("RsqrtGrad"))
 exp = _unary("Exp", np.exp, lambda op, g: [g * _y(op)])
-expm1 = _unary("Expm1", np.expm1, lambda op, g: [g * exp(_x(op))])
-log = _unary("Log", np.log, lambda op, g: [g * reciprocal(_x(op))])
-log1p = _unary("Log1p", np.log1p, lambda op, g: [g * reciprocal(1 + _x(op))])
-sin = _unary("Sin", float32_function("sinf", np.sin), lambda op, g: [g * cos(_x(op))])
-cos = _unary("Cos", float32_function("cosf", np.cos), lambda op, g: [-g * sin(_x(op))])
-tan = _unary("Tan", np.tan, lambda op, g: [g * square(reciprocal(cos(_x(op))))])
-asin = _unary("Asin", np.arcsin, lambda op, g: [g * rsqrt(1 - square(_x(op)))])
-acos = _unary("Acos", np.arccos, lambda op, g: [-g * rsqrt(1 - square(_x(op)))])
-atan = _unary("Atan", np.arctan, lambda op, g: [g * reciprocal(1 + square(_x(op)))])
-sinh = _unary("Sinh", np.sinh, lambda op, g: [g * cosh(_x(op))])
-cosh = _unary("Cosh", np.cosh, lambda op, g: [g * sinh(_x(op))])
-tanh = _unary("Tanh", np.tanh, lambda op, g: [g * (1 - _y(op) * _y(op))])
-sigmoid = _unary("Sigmoid", _sigmoid, lambda op, g: [(g * _y(op)) * (1 - _y(op))])
-reciprocal = _unary("Reciprocal", np.reciprocal, lambda op, g: [(-_y(op) * _y(op)) * g])
+expm1 = _unary("Expm1", np.expm1, _times(lambda x: exp(x)))
+log = _unary("Log", np.log, _times(lambda x: reciprocal(x)))
+log1p = _unary("Log1p", np.log1p, _times(lambda x: reciprocal(1 + x)))
+sin = _unary("Sin", float32_function("sinf", np.sin), _times(lambda x: cos(x)))
+cos = _unary("Cos", float32_function("cosf", np.cos), _times(lambda x: sin(x), negate=True))
+tan = _unary("Tan", np.tan, _tan_grad)
+asin = _unary("Asin", np.arcsin, _arc_grad(negate=False))
+acos = _unary("Acos", np.arccos, _arc_grad(negate=True))
+atan = _unary("Atan", np.arctan,
+              _times(lambda x: reciprocal(_one_minus_or_plus_square(x, plus=True))))
+sinh = _unary("Sinh", np.sinh, _times(lambda x: cosh(x)))
+cosh = _unary("Cosh", np.cosh, _times(lambda x: sinh(x)))
+tanh = _unary("Tanh", np.tanh, _output_grad_op("TanhGrad"))
+sigmoid = _unary("Sigmoid", _sigmoid, _output_grad_op("SigmoidGrad"))
+reciprocal = _unary("Reciprocal", np.reciprocal, _output_grad_op("ReciprocalGrad"))
 floor = _unary("Floor", np.floor, NOT_DIFFERENTIABLE)
 ceil = _unary("Ceil", np.ceil, NOT_DIFFERENTIABLE)
 round = _unary("Round", np.round, NOT_DIFFERENTIABLE, rules.numeric_unary)  # noqa: A001
@@ -71,6 +124,66 @@ relu6 = _unary("Relu6", lambda x: np.clip(x, 0, 6), lambda op, g: [
     g * _as_float_mask((_x(op) > 0) & (_x(op) < 6), g)], rules.numeric_unary)
 elu = _unary("Elu", lambda x: np.where(x > 0, x, np.expm1(x)),
              lambda op, g: [_where(_y(op) > 0, g, g * (_y(op) + 1))])
+
+
+# -- the fused gradient kernels (y is the forward output, dy the incoming gradient), each in
+# the operation order of TF's Eigen functor so float32 results round the same ---------------------
+def _sigmoid_grad_kernel(y, dy):
+    return dy * y * (1 - y)
+
+
+def _tanh_grad_kernel(y, dy):
+    return dy * (1 - y * y)
+
+
+def _sqrt_grad_kernel(y, dy):
+    return (y.dtype.type(0.5) * dy) / y
+
+
+def _rsqrt_grad_kernel(y, dy):
+    return (y.dtype.type(-0.5) * (dy * y)) * (y * y)
+
+
+def _reciprocal_grad_kernel(y, dy):
+    return -y * y * dy
+
+
+def _sigmoid_grad_grad(op, g):
+    y, dy = op._inputs
+    with _after(g):
+        scaled = g * dy
+        return [scaled - 2.0 * scaled * y, _grad_op("SigmoidGrad", y, g)]
+
+
+def _square_law_grad_grad(op_type):
+    """TanhGrad and ReciprocalGrad: -2 g dy y, and the same kernel applied to g."""
+    def grad(op, g):
+        y, dy = op._inputs
+        with _after(g):
+            return [g * -2.0 * dy * y, _grad_op(op_type, y, g)]
+    return grad
+
+
+def _sqrt_grad_grad(op, g):
+    y = op._inputs[0]
+    with _after(g):
+        over_y = g / y
+        return [-over_y * op._outputs[0], 0.5 * over_y]
+
+
+def _rsqrt_grad_grad(op, g):
+    y, dy = op._inputs
+    with _after(g):
+        return [-1.5 * g * dy * square(y), _grad_op("RsqrtGrad", y, g)]
+
+
+for _op_type, _kernel, _second in (
+        ("SigmoidGrad", _sigmoid_grad_kernel, _sigmoid_grad_grad),
+        ("TanhGrad", _tanh_grad_kernel, _square_law_grad_grad("TanhGrad")),
+        ("SqrtGrad", _sqrt_grad_kernel, _sqrt_grad_grad),
+        ("RsqrtGrad", _rsqrt_grad_kernel, _rsqrt_grad_grad),
+        ("ReciprocalGrad", _reciprocal_grad_kernel, _square_law_grad_grad("ReciprocalGrad"))):
+    define(_op_type, infer=rules.same_as_input, kernel=_kernel, grad=_second)
 
 
 # -- ReLU with its own gradient op, as TF has ---------------------------------------------------
@@ -99,6 +212,10 @@ def leaky_relu(features, alpha=0.2, name=None):
     with OpScope(name, "LeakyRelu", [features]) as scope:
         x = convert_to_tensor(features, name="features")
         return maximum_of(x, x * alpha, name=scope)
+
+
+def _zeros_shaped_like(tensor):
+    return input_ops.zeros(array_ops.shape(tensor), dtype=tensor.dtype.base_dtype)
 
 
 def _zeros_like(tensor):

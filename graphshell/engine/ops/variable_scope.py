@@ -13,6 +13,7 @@ import copy
 import functools
 import threading
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..graph import dtypes
@@ -298,10 +299,20 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
         aggregation=aggregation)
 
 
+@contextmanager
+def init_scope() -> Iterator[None]:
+    """Inside the block, ops are built as variables' initializers are: outside every cond and
+    while loop and every control_dependencies block, in the current name scope (tf.init_scope
+    in graph mode)."""
+    with get_default_graph().control_dependencies(None):
+        yield
+
+
 def no_regularizer(_):
     """A regularizer that adds nothing (to switch off a scope's default regularizer)."""
     return None
 
 
-__all__ = ["AUTO_REUSE", "VariableScope", "variable_scope", "variable_op_scope", "get_variable",
-           "get_local_variable", "get_variable_scope", "get_variable_store", "no_regularizer"]
+__all__ = ["init_scope", "AUTO_REUSE", "VariableScope", "variable_scope", "variable_op_scope",
+           "get_variable", "get_local_variable", "get_variable_scope", "get_variable_store",
+           "no_regularizer"]

@@ -10,9 +10,10 @@ from ..graph import stacks
 from ..graph.build import make_op
 from ..graph.convert import constant, convert_to_tensor
 from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.reference import Reference
 from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
 from ..graph.tensor import Tensor
-from . import array_ops, control_flow, control_ops, index_ops, logic_ops, state_ops
+from . import array_ops, control_flow, control_ops, counter_ops, index_ops, logic_ops, state_ops
 
 
 class Variable:
@@ -35,6 +36,7 @@ class Variable:
         graph = get_default_graph()
         with graph.control_dependencies(None), graph.name_scope(name or "Variable") as scope:
             self._initial_value = self._convert_initial_value(graph, initial_value, dtype)
+            _check_not_from_control_flow(self._initial_value, callable(initial_value), scope)
             wanted = as_raw_shape(shape) if shape is not None else self._initial_value._shape
             if validate_shape and not is_fully_defined(self._initial_value._shape):
                 raise ValueError(f"initial_value must have a shape specified: "
@@ -43,7 +45,8 @@ class Variable:
             self._initializer_op = state_ops.assign(
                 self._variable, self._initial_value, validate_shape=validate_shape,
                 name="Assign").op
-            self._snapshot = array_ops.identity(self._variable, name="read")
+            with graph.colocate_with(self._variable.op):  # as TF1 places the cached read
+                self._snapshot = array_ops.identity(self._variable, name="read")
         if self._trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
         graph.add_to_collections(collections, self)
@@ -81,7 +84,7 @@ class Variable:
 
     @property
     def device(self) -> str:
-        return ""
+        return self._variable.device
 
     @property
     def trainable(self) -> bool:
@@ -144,6 +147,16 @@ class Variable:
         result = state_ops.assign_sub(self._variable, delta, use_locking=use_locking, name=name)
         return result if read_value else result.op
 
+    def count_up_to(self, limit):
+        """The value, then the variable incremented (CountUpTo); OutOfRangeError at `limit`."""
+        return counter_ops.count_up_to(self._variable, limit)
+
+    def ref(self) -> Reference:
+        """A hashable handle on this variable (`deref()` gives it back)."""
+        return Reference(self)
+
+    experimental_ref = ref
+
     # -- conversion ------------------------------------------------------------------------------
     def _as_graph_element(self):
         return self._variable
@@ -161,6 +174,15 @@ class Variable:
         return bool(self._snapshot)
 
     __hash__ = object.__hash__
+
+
+def _check_not_from_control_flow(initial_value: Tensor, from_callable: bool, scope: str) -> None:
+    """A variable stands outside every cond and loop, so a given initial value must too (a
+    callable one is built there, like the variable)."""
+    if not from_callable and initial_value.op._control_flow_context is not None:
+        raise ValueError(f"Initializer for variable {scope} is from inside a control-flow "
+                         "construct, such as a loop or conditional. When creating a variable "
+                         "inside a loop or conditional, use a lambda as the initializer.")
 
 
 def _checked_collections(collections):

@@ -17,7 +17,7 @@ from ..graph.operation import Operation
 from ..graph.registry import NOT_DIFFERENTIABLE, define
 from ..graph.shapes import as_raw_shape, shape_str, shapes_compatible
 from ..graph.tensor import Tensor
-from . import array_ops, control_flow, logic_ops
+from . import array_ops, control_flow, logic_ops, tensor_array_ops
 
 
 def _same_as_input_keeping_refs(op):
@@ -62,8 +62,8 @@ class WhileContext(WhileLoop):
         with self._building_outside():
             op_type = "RefEnter" if tensor.dtype.is_ref else "Enter"  # a variable stays one
             entered = make_op(op_type, [tensor], None,
-                              {"frame_name": self.name, "is_constant": is_constant,
-                               "parallel_iterations": 10})._outputs[0]
+                              {"frame_name": self.name + "while_context",  # as TF names it
+                               "is_constant": is_constant, "parallel_iterations": 10})._outputs[0]
         entered.op._control_flow_context = self
         self.record(entered.op)
         (self.constant_enters if is_constant else self.loop_enters).append(entered.op)
@@ -77,12 +77,21 @@ class WhileContext(WhileLoop):
     def record(self, op: Operation) -> None:
         super().record(op)
         self.values.update(op._outputs)
-        if op.type != "Exit":
-            self.graph.prevent_fetching(op)
+        self._mark_unreachable(op)
         if op.type not in ENTER_TYPES and self._is_loop_invariant(op):
             pivot = self.pivot if self.pivot is not None else self.pivot_for_pred
             if pivot is not None:
                 self._wait_for_pivot(op, pivot.op)
+
+    def _mark_unreachable(self, op: Operation) -> None:
+        """TF's marks: no value of the frame may be fed (a fed one would stand still on every
+        pass); no op may be fetched but an Enter, and the Exit of a loop at the top."""
+        if op.type == "Exit" and self.outer is None:
+            return
+        for tensor in op._outputs:
+            self.graph.prevent_feeding(tensor)
+        if op.type not in ENTER_TYPES:
+            self.graph.prevent_fetching(op)
 
     def _is_loop_invariant(self, op: Operation) -> bool:
         """An op reading only values that entered as constants (or nothing) would run on every
@@ -106,33 +115,57 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if maximum_iterations is not None:
         cond, body, loop_vars, shape_invariants = _bounded(cond, body, loop_vars,
                                                            shape_invariants, maximum_iterations)
-    exits, rebuild = _while(cond, body, loop_vars, shape_invariants, name)
+    exits, rebuild, body_type = _while(cond, body, loop_vars, shape_invariants, name,
+                                       back_prop=back_prop)
     if single:
         return exits[-1]  # one loop variable comes back as a tensor, as in TF
     result = rebuild(exits)
-    return result[1] if maximum_iterations is not None else result
+    if maximum_iterations is not None:
+        return result[1]
+    return _as_body_sequence(result, body_type)
 
 
-def _while(cond, body, loop_vars, shape_invariants, name, gradient_state=None):
-    leaves, rebuild = control_flow._flatten(loop_vars)
+def _as_body_sequence(result, body_type):
+    """TF packs the exits as the body returned them: a list from a body returning a list,
+    a tuple from one returning a tuple, whatever sequence the loop variables came in."""
+    plain = (list, tuple)
+    if type(result) in plain and body_type in plain and type(result) is not body_type:
+        return body_type(result)
+    return result
+
+
+def _while(cond, body, loop_vars, shape_invariants, name, gradient_state=None,
+           back_prop=True):
+    leaves, rebuild = _carrying_tensor_arrays(*control_flow._flatten(loop_vars))
     if not leaves:
-        raise ValueError("No loop variables provided")
+        raise ValueError("'loop_vars' must be provided.")
     with OpScope(name, "while", []) as scope:
         tensors = [convert_to_tensor(v) for v in leaves]
         invariants = _invariants(shape_invariants, len(tensors))
         graph = get_default_graph()
         context = WhileContext(graph, scope)
         context.gradient_state = gradient_state
-        return _build(graph, context, cond, body, tensors, rebuild, invariants), rebuild
+        context.back_prop = bool(back_prop)
+        exits = _build(graph, context, cond, body, tensors, rebuild, invariants)
+        return exits, rebuild, context.body_result_type
+
+
+def _carrying_tensor_arrays(leaves, rebuild):
+    """A loop carries each TensorArray as its flow tensor and rebuilds it around, as TF1."""
+    originals = list(leaves)
+    return ([tensor_array_ops.to_loop_value(leaf) for leaf in originals],
+            lambda values: rebuild([tensor_array_ops.from_loop_value(o, v)
+                                    for o, v in zip(originals, values)]))
 
 
 def gradient_while_loop(cond, body, loop_vars, gradient_state, name="while"):
     """A while loop whose body reads the forward loop's values through `gradient_state`."""
-    exits, _ = _while(cond, body, loop_vars, None, name, gradient_state)
+    exits, _, _ = _while(cond, body, loop_vars, None, name, gradient_state)
     return exits
 
 
 def _build(graph, context, cond, body, tensors, rebuild, invariants):
+    _check_invariants(tensors, invariants)
     enters = [context.add_enter(t, is_constant=False) for t in tensors]
     for entered, invariant in zip(enters, invariants):
         if invariant is not None:
@@ -147,14 +180,15 @@ def _build(graph, context, cond, body, tensors, rebuild, invariants):
         switches = [control_flow.switch(m, loop_cond, name="Switch") for m in merges]
         identities = [array_ops.identity(s[1], name="Identity") for s in switches]
         context.pivot = identities[0]
-        results = _body_results(body, rebuild(identities), tensors)
+        body_result = _call(body, rebuild(identities))
+        context.body_result_type = type(body_result)
+        results = _body_results(body_result, tensors)
         nexts = [make_op("NextIteration", [r], "NextIteration")._outputs[0] for r in results]
         context.next_iterations = [n.op for n in nexts]
         exits = [make_op("Exit", [s[0]], "Exit")._outputs[0] for s in switches]
         context.exits = [e.op for e in exits]
     _close_loop(graph, merges, nexts, tensors, invariants)
-    if context.outer is not None:
-        context.outer.values.update(exits)  # the outer frame sees the results, not the loop
+    context.publish_exits(exits)  # the outer frame sees the results, not the loop
     return exits
 
 
@@ -164,8 +198,19 @@ def _call(function, structure):
     return function(structure)
 
 
-def _body_results(body, structure, tensors):
-    results, _ = control_flow._flatten(_call(body, structure))
+def _check_invariants(tensors, invariants) -> None:
+    """Each shape invariant must admit its loop variable's initial shape."""
+    for tensor, invariant in zip(tensors, invariants):
+        if invariant is not None and not shapes_compatible(invariant, tensor._shape):
+            raise ValueError(
+                f"The shape invariant specified for {tensor.name} is not compatible with the "
+                "initial shape of the loop variable. It enters the loop with shape "
+                f"{shape_str(tensor._shape)}, but the specified shape invariant is "
+                f"{shape_str(invariant)}.")
+
+
+def _body_results(body_result, tensors):
+    results = [tensor_array_ops.to_loop_value(r) for r in control_flow._flatten(body_result)[0]]
     if len(results) != len(tensors):
         raise ValueError(f"The two structures don't have the same nested structure. The loop "
                          f"has {len(tensors)} variables and the body returned {len(results)} "

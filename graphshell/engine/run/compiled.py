@@ -5,6 +5,12 @@ variables, tensors live in local variables, refs are read inline (`x4.get()`), a
 done per op that does not change between steps (no slot lists, no timestamps). What ran is
 implied: every op of the plan, up to the one that failed, which the failing line's number
 names. Plans with cond or while loops (dead values) stay on the interpreter.
+
+A plan bigger than CHUNK_OPS is compiled in chunks, each its own function, chained through the
+plan's slot list: Python's compile() is superlinear in the size of one function, and a chunk is
+bounded, so compiling is linear. `compiled_form` compiles a bounded share of the plan per run
+(before the step, where Ctrl-C stops it) and keeps what it compiled, so an interrupted
+compilation goes on where it stopped; the plan runs interpreted until every chunk is compiled.
 """
 
 from __future__ import annotations
@@ -23,27 +29,106 @@ _BINARY_OPERATORS = {np.add: "+", np.subtract: "-", np.multiply: "*"}
 _UNARY_OPERATORS = {np.negative: "-"}
 
 
+# The most ops in one generated function; compile() of one function grows faster than its size.
+CHUNK_OPS = 2000
+# Each run from the third compiles about 1/COMPILE_SHARE of a big plan (at least a chunk), so a
+# compile costs each run about two interpreted steps, and only a plan run ~10 times or more is
+# compiled whole (a plan run three times does not pay for compiling all of it).
+COMPILE_SHARE = 8
+_CANNOT_COMPILE = (SyntaxError, RecursionError, MemoryError, ValueError)
+
+
+def compiled_form(plan, keep_values):
+    """The plan's compiled form once all of it is compiled, else None (run it interpreted).
+    Each call compiles the next share of the plan; what is compiled is kept, also when Ctrl-C
+    interrupts the call; a plan Python cannot compile stays interpreted for good."""
+    compiled = plan.compiled.get(keep_values)
+    if compiled is None:
+        if keep_values in plan.compiled:  # it could not be compiled
+            return None
+        compiled = plan.compiled[keep_values] = CompiledPlan(plan, plan.kernels, keep_values,
+                                                             compile_now=False)
+    if not compiled.ready:
+        try:
+            compiled.compile_more(max(CHUNK_OPS, len(plan.program) // COMPILE_SHARE))
+        except _CANNOT_COMPILE:
+            plan.compiled[keep_values] = None
+            return None
+    return compiled if compiled.ready else None
+
+
 class CompiledPlan:
     """`run(feed_values, values)` -> the fetched tensors' raw values, in fetch order; with
-    `keep_values`, every tensor's value is also stored in `values` (the plan's slot list)."""
+    `keep_values`, every tensor's value is also stored in `values` (the plan's slot list).
 
-    def __init__(self, plan, kernels, keep_values=False):
-        source, bindings, self._line_positions = _generate(plan, kernels, keep_values)
-        filename = f"<graphshell plan {next(_COMPILED_FILES)}>"
-        namespace = {}
-        exec(compile(source, filename, "exec"), namespace)
-        self.run = namespace["make"](*bindings)
-        self._code = self.run.__code__
+    One function for a plan of at most CHUNK_OPS ops; else one per chunk, made by
+    `compile_more` (all at once unless `compile_now` is False)."""
+
+    def __init__(self, plan, kernels, keep_values=False, compile_now=True):
+        self._plan, self._kernels, self._keep_values = plan, kernels, keep_values
+        self._line_positions = {}  # code object -> {line number: plan position}
+        self.compiled_lines = 0   # lines of generated source so far (work, for tests)
+        self._chunks = []
+        count = len(plan.program)
+        self._bounds = [(start, min(start + CHUNK_OPS, count))
+                        for start in range(0, count, CHUNK_OPS)] or [(0, 0)]
+        self._chained = len(self._bounds) > 1
+        if not self._chained:
+            self.run = self._run_single
+        if compile_now:
+            self.compile_more(count)
+
+    @property
+    def ready(self) -> bool:
+        return len(self._chunks) == len(self._bounds)
+
+    def compile_more(self, ops: int) -> None:
+        """Compiles the next chunks, at least one and about `ops` ops of them."""
+        done = 0
+        while not self.ready and (done == 0 or done < ops):
+            start, stop = self._bounds[len(self._chunks)]
+            function = _compile_chunk(self._plan, self._kernels, self._keep_values, start, stop,
+                                      self._chained, self)
+            self._chunks.append(function)  # one store: an interrupt keeps it or not, whole
+            done += stop - start
+
+    def _run_single(self, feed_values, values):
+        return self._chunks[0](feed_values, values)
+
+    def run(self, feed_values, values):
+        plan = self._plan
+        if values is None:
+            values = plan.template.copy()
+        for slot, value in zip(plan.feed_slots, feed_values):
+            values[slot] = value
+        for chunk in self._chunks:
+            chunk(values)
+        return tuple([values[slot] for slot, _ in plan.fetch_slots])
 
     def failed_position(self, error: BaseException) -> int:
         """The 1-based plan position of the op whose line raised `error` (0 if none did)."""
         traceback = error.__traceback__
         position = 0
         while traceback is not None:
-            if traceback.tb_frame.f_code is self._code:
-                position = self._line_positions.get(traceback.tb_lineno, 0)
+            lines = self._line_positions.get(traceback.tb_frame.f_code)
+            if lines is not None:
+                position = lines.get(traceback.tb_lineno, 0)
             traceback = traceback.tb_next
         return position
+
+
+def _compile_chunk(plan, kernels, keep_values, start, stop, chained, compiled):
+    """The function running entries start..stop of the plan's program (all of it, taking feeds
+    and returning the fetches, unless `chained`: then it reads and writes the slot list)."""
+    source, bindings, line_positions = _generate(plan, kernels, keep_values, start, stop,
+                                                 chained)
+    filename = f"<graphshell plan {next(_COMPILED_FILES)}>"
+    namespace = {}
+    exec(compile(source, filename, "exec"), namespace)
+    function = namespace["make"](*bindings)
+    compiled._line_positions[function.__code__] = line_positions
+    compiled.compiled_lines += source.count("\n") + 1
+    return function
 
 
 def _unpack(targets):
@@ -73,8 +158,10 @@ def _inline(op, kernel, args, name_of):
     return None
 
 
-def _generate(plan, kernels, keep_values):
-    """(source, closure values, {line number: plan position}) for `plan`."""
+def _generate(plan, kernels, keep_values, start=0, stop=None, chained=False):
+    """(source, closure values, {line number: plan position}) for entries start..stop of
+    `plan`; a `chained` chunk reads what it did not compute from the slot list (constants,
+    feeds, earlier chunks' outputs) and writes every output there."""
     names, values, kernel_names = [], [], {}
 
     def bind(name, value):
@@ -89,18 +176,22 @@ def _generate(plan, kernels, keep_values):
             bind(name, kernel)
         return name
 
-    body, line_positions = [], {}
-    for slot, _ in enumerate(plan.template):
+    body, line_positions, loaded = [], {}, set()
+    for slot, _ in enumerate(plan.template if not chained else ()):
         if plan.template[slot] is not None:
             bind(f"x{slot}", plan.template[slot])  # inlined constants
+    write_through = keep_values or chained
 
     def target(slot):
-        return f"x{slot} = values[{slot}]" if keep_values else f"x{slot}"
+        loaded.add(slot)
+        return f"x{slot} = values[{slot}]" if write_through else f"x{slot}"
 
-    for k, slot in enumerate(plan.feed_slots):
+    for k, slot in enumerate(plan.feed_slots if not chained else ()):
         body.append(f"{target(slot)} = feeds[{k}]")
-    for entry, (kernel, ref_positions) in zip(plan.program, kernels):
+    for entry, (kernel, ref_positions) in zip(plan.program[start:stop], kernels[start:stop]):
         _, ins, out, position = entry
+        if chained:
+            _load_inputs(ins, loaded, body)
         args = [f"x{slot}.get()" if i in ref_positions else f"x{slot}"
                 for i, slot in enumerate(ins)]
         call = (_inline(plan.ops[position - 1], kernel, args, kernel_name)
@@ -108,17 +199,30 @@ def _generate(plan, kernels, keep_values):
         if out.__class__ is int:
             statement = f"{target(out)} = {call}"
         elif out:
+            loaded.update(out)
             statement = f"{_unpack([f'x{slot}' for slot in out])} = {call}"
-            if keep_values:  # chained: `x1, x2 = values[1], values[2] = k3(x0)`
+            if write_through:  # chained: `x1, x2 = values[1], values[2] = k3(x0)`
                 statement = (f"{_unpack([f'x{slot}' for slot in out])} = "
                              f"{_unpack([f'values[{slot}]' for slot in out])} = {call}")
         else:
             statement = call
         body.append(statement)
         line_positions[len(body) + 2] = position  # +2: the `def make` and `def run` lines
-    fetched = ", ".join(f"x{slot}" for slot, _ in plan.fetch_slots)
-    body.append(f"return ({fetched}{',' if len(plan.fetch_slots) == 1 else ''})")
+    if chained:
+        body.append("return None")
+    else:
+        fetched = ", ".join(f"x{slot}" for slot, _ in plan.fetch_slots)
+        body.append(f"return ({fetched}{',' if len(plan.fetch_slots) == 1 else ''})")
     source = "\n".join(
-        [f"def make({', '.join(names)}):", "    def run(feeds, values):"]
+        [f"def make({', '.join(names)}):",
+         "    def run(values):" if chained else "    def run(feeds, values):"]
         + [f"        {line}" for line in body] + ["    return run"])
     return source, values, line_positions
+
+
+def _load_inputs(ins, loaded, body) -> None:
+    """`x3 = values[3]` for each input slot a chained chunk reads before it has it."""
+    for slot in ins:
+        if slot not in loaded:
+            loaded.add(slot)
+            body.append(f"x{slot} = values[{slot}]")

@@ -4,13 +4,14 @@ turn what it computed into fetched values, or what it raised into TF's error for
 
 from __future__ import annotations
 
+import copy
 import re
 from time import perf_counter_ns
 
 import numpy as np
 
 from ..graph import errors
-from .compiled import CompiledPlan
+from .compiled import compiled_form
 from .interpreter import run_straight, run_tracking_dead
 from .plan import Plan
 from .steps import Span
@@ -31,15 +32,55 @@ class StepFailure(Exception):
         self.counts = counts
 
 
-def execute(plan: Plan, feed_values, timed: bool = False, keep_values: bool = False):
+def execute(plan: Plan, feed_values, runtime, interrupts, timed: bool = False,
+            keep_values: bool = False, timeout_ms: int = 0):
     """Runs `plan` once. Returns (fetched values, timestamps, slot values, run counts); raises
     StepFailure. After COMPILE_AFTER_RUNS runs, a plan without dead values runs compiled,
     without per-op timestamps (a Span instead) unless `timed`; slot values only if
-    `keep_values`."""
-    if not (timed or plan.tracks_dead):
+    `keep_values`.
+
+    The step is all-or-none under Ctrl-C (`interrupts`, see interrupts.py): a plan without
+    loops holds Ctrl-C back until the step is over; one with loops (or any step on a thread
+    that Ctrl-C reaches asynchronously) journals the variables it writes and puts them back
+    if interrupted. What leaves the step is copied from the variables' buffers at its end.
+
+    With `timeout_ms` the step runs interpreted and checks the clock before each op (each
+    loop iteration runs ops too), raising TF's DeadlineExceededError once the time is up."""
+    compiled = None
+    if not (timed or plan.tracks_dead or timeout_ms):
         plan.runs += 1
-        if plan.runs > COMPILE_AFTER_RUNS and _compiled(plan, keep_values) is not None:
-            return _execute_compiled(plan, feed_values, keep_values)
+        if plan.runs > COMPILE_AFTER_RUNS:
+            compiled = _compiled(plan, keep_values)  # before holding Ctrl-C: compiling is long
+    if plan.has_loops:
+        interrupts.stop_once()
+    else:
+        interrupts.hold()
+    if plan.has_loops or not interrupts.can_hold:
+        runtime.journal = {}
+    try:
+        if compiled is not None:
+            result = _execute_compiled(plan, compiled, feed_values, keep_values)
+        else:
+            result = _execute_interpreted(plan, feed_values, timeout_ms)
+    except StepFailure as failure:
+        interrupts.hold()  # undoing the step and recording it must not be interrupted
+        if runtime.journal is not None and isinstance(failure.error, KeyboardInterrupt):
+            runtime.rollback()
+        if keep_values and failure.values is not None:
+            runtime.detach(failure.values)
+        raise
+    finally:
+        interrupts.hold()
+        runtime.journal = None
+    if keep_values:
+        runtime.detach(result[2])
+    return result
+
+
+def _execute_interpreted(plan, feed_values, timeout_ms=0):
+    program = plan.program
+    if timeout_ms:
+        program = _with_deadline(program, perf_counter_ns() + int(timeout_ms) * 1_000_000)
     values = plan.template.copy()
     for slot, value in zip(plan.feed_slots, feed_values):
         values[slot] = value
@@ -50,9 +91,9 @@ def execute(plan: Plan, feed_values, timed: bool = False, keep_values: bool = Fa
     try:
         with np.errstate(all="ignore"):
             if plan.tracks_dead:
-                run_tracking_dead(plan.program, values, stamps, position, counts)
+                run_tracking_dead(program, values, stamps, position, counts)
             else:
-                run_straight(plan.program, values, stamps, position)
+                run_straight(program, values, stamps, position)
         position[0] = 0
         fetched = _fetched_values(plan, [values[slot] for slot, _ in plan.fetch_slots])
     except BaseException as error:
@@ -61,19 +102,43 @@ def execute(plan: Plan, feed_values, timed: bool = False, keep_values: bool = Fa
     return fetched, stamps, values, counts
 
 
+class _DeadlinePassed(Exception):
+    """Raised before an op of a step that has run past its timeout."""
+
+
+def _with_deadline(program, deadline_ns):
+    """A copy of `program` whose kernels (loop bodies included) first check the clock."""
+    copied = []
+    pending = [(program, copied)]
+    while pending:
+        source, target = pending.pop()
+        for entry in source:
+            if entry.__class__ is tuple:
+                target.append((_before_deadline(entry[0], deadline_ns),) + entry[1:])
+                continue
+            runner = copy.copy(entry)  # a while loop's LoopRunner
+            runner.enters, runner.body = [], []
+            pending.append((entry.enters, runner.enters))
+            pending.append((entry.body, runner.body))
+            target.append(runner)
+    return copied
+
+
+def _before_deadline(kernel, deadline_ns):
+    def run_unless_late(*args):
+        if perf_counter_ns() > deadline_ns:
+            raise _DeadlinePassed
+        return kernel(*args)
+    return run_unless_late
+
+
 def _compiled(plan, keep_values):
-    """The plan's compiled form, made on first use; None if Python cannot compile it (the
-    plan then stays on the interpreter)."""
-    if keep_values not in plan.compiled:
-        try:
-            plan.compiled[keep_values] = CompiledPlan(plan, plan.kernels, keep_values)
-        except (SyntaxError, RecursionError, MemoryError, ValueError):
-            plan.compiled[keep_values] = None
-    return plan.compiled[keep_values]
+    """The plan's compiled form once it is all compiled, else None (it runs interpreted); a
+    big plan is compiled a share per run (compiled.compiled_form)."""
+    return compiled_form(plan, keep_values)
 
 
-def _execute_compiled(plan, feed_values, keep_values):
-    compiled = plan.compiled[keep_values]
+def _execute_compiled(plan, compiled, feed_values, keep_values):
     values = plan.template.copy() if keep_values else None
     start = perf_counter_ns()
     try:
@@ -130,9 +195,18 @@ _BROADCAST_CLASH = re.compile(r"could not be broadcast together with shapes "
                               r"\(([\d,]*)\) \(([\d,]*)\)")
 
 
+# What numpy kernels raise on bad input; TF reports those as the op's error. Anything else
+# (a signal handler's or a callback's own exception, Ctrl-C) leaves the step as itself, as a
+# Python exception leaves TF's session.run.
+KERNEL_ERRORS = (ValueError, TypeError, ArithmeticError, LookupError, AttributeError,
+                 AssertionError, NotImplementedError, MemoryError, BufferError, OSError)
+
+
 def op_error(error: BaseException, op):
-    """Turns what a kernel raised into TF's error for `op`; Ctrl-C passes through unchanged."""
-    if op is None or isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+    """Turns what a kernel raised into TF's error for `op`; other exceptions pass unchanged."""
+    if isinstance(error, _DeadlinePassed):
+        return errors.DeadlineExceededError(None, None, "Timed out waiting for notification")
+    if op is None or not isinstance(error, (errors.OpError, *KERNEL_ERRORS)):
         return error
     where = f"\n\t [[{{{{node {op.name}}}}}]]"
     if isinstance(error, errors.OpError):

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..graph import dtypes
 from ..graph.shapes import shape_str, shapes_compatible
+from ..graph.sparse_tensor import SparseTensor
 from ..graph.tensor import Tensor
 
 
@@ -29,6 +30,8 @@ def _flatten_items(feed_dict):
     pending.reverse()
     while pending:
         key, value = pending.pop()
+        if isinstance(key, SparseTensor):  # its value: a SparseTensorValue or a 3-tuple
+            key = (key.indices, key.values, key.dense_shape)
         if not isinstance(key, tuple):
             yield key, value
             continue

@@ -12,6 +12,7 @@ import collections.abc
 from ..graph import errors
 from ..graph.indexed_slices import IndexedSlices, IndexedSlicesValue
 from ..graph.operation import Operation
+from ..graph.sparse_tensor import SparseTensor, SparseTensorValue
 from ..graph.tensor import Tensor
 
 
@@ -25,6 +26,8 @@ def mapper_for(graph, fetch):
         return _MappingMapper(graph, fetch)
     if isinstance(fetch, IndexedSlices):
         return _IndexedSlicesMapper(graph, fetch)
+    if isinstance(fetch, SparseTensor):
+        return _SparseTensorMapper(graph, fetch)
     return _ElementMapper(graph, fetch)
 
 
@@ -112,6 +115,21 @@ class _IndexedSlicesMapper:
 
     def build(self, values):
         return IndexedSlicesValue(values[0], values[1], values[2] if self.count == 3 else None)
+
+
+class _SparseTensorMapper:
+    """A SparseTensor: fetched as a SparseTensorValue of its indices, values and dense shape."""
+
+    def __init__(self, graph, fetch):
+        parts = [fetch.indices, fetch.values, fetch.dense_shape]
+        self.children = [_ElementMapper(graph, part) for part in parts]
+        self.count = 3
+
+    def leaves(self):
+        return [child.element for child in self.children]
+
+    def build(self, values):
+        return SparseTensorValue(*values)
 
 
 def _build_children(children, values):

@@ -97,7 +97,8 @@ class LoopRunner:
         rest = [m for m in members
                 if not (m[0].type in ENTER_TYPES and len(m[2]) == depth + 1)]
         self.body = _group(rest, depth + 1, out_slots, slots)
-        self.loop_cond_slot = slots[frame.loop_cond._outputs[0]]
+        # None when only the loop's Enters were pulled into the step (an Enter is fetchable)
+        self.loop_cond_slot = slots.get(frame.loop_cond._outputs[0])
         body_ops = [op for op, _, _ in rest]
         self.positions = [entry[3] for _, entry, _ in members if entry is not None]
         self.clear_at_start = [s for op in body_ops for s in out_slots[op]]
@@ -106,8 +107,8 @@ class LoopRunner:
 
     def run(self, values, stamps, where, counts) -> None:
         run_tracking_dead(self.enters, values, stamps, where, counts)
-        if any(values[s] is None for s in self.enter_slots):
-            return  # the whole loop is in a branch that did not run
+        if any(values[s] is None for s in self.enter_slots) or self.loop_cond_slot is None:
+            return  # the whole loop is in a branch that did not run, or only its Enters run
         for slot in self.clear_at_start:
             values[slot] = None
         first = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..graph import errors
 from .feeds import resolve_feeds
 from .fetches import FetchHandler
+from .interrupts import StepInterrupts
 
 
 class PartialRun:
@@ -13,7 +14,13 @@ class PartialRun:
     def __init__(self, session, fetches, feeds):
         self._session = session
         graph = session.graph
-        self._pending = set(FetchHandler(graph, fetches, {}).tensors)
+        setup = FetchHandler(graph, fetches, {})
+        if not (setup.tensors or setup.targets):
+            raise errors.InvalidArgumentError(
+                None, None, "Must specify at least one target to fetch or execute.")
+        self._pending = set(setup.tensors)
+        self._fed = set()
+        self._fetched = set()
         self._allowed_feeds = {graph.as_graph_element(f, allow_operation=False) for f in feeds}
         self._known = {}  # tensors fed or computed earlier in this step -> value
         self._done = False
@@ -30,8 +37,15 @@ class PartialRun:
             if tensor not in self._allowed_feeds:
                 raise errors.InvalidArgumentError(
                     None, None, f"The feed {tensor.name} was not specified in partial_run_setup.")
-        self._known.update(feeds)
-        handler = FetchHandler(session.graph, fetches, self._known)
+            if tensor in self._fed:
+                raise errors.InvalidArgumentError(
+                    None, None, f"The feed {tensor.name} has already been fed.")
+        handler = FetchHandler(session.graph, fetches, {**self._known, **feeds})
+        fetched_now = [*handler.tensors, *handler.fed_fetches]
+        for tensor in fetched_now:
+            if tensor in self._fetched:
+                raise errors.InvalidArgumentError(
+                    None, None, f"The fetch {tensor.name} has already been fetched.")
         if handler.targets:
             raise RuntimeError("partial_run() requires empty `target_list`. Pass the ops to "
                                "partial_run_setup() as fetches instead.")
@@ -39,15 +53,19 @@ class PartialRun:
             if tensor not in self._pending and tensor not in self._known:
                 raise errors.InvalidArgumentError(
                     None, None, f"The fetch {tensor.name} was not specified in partial_run_setup.")
-        values, step = [], None
-        if handler.tensors:
-            values, step = session._step(handler, self._known, fetches, feed_dict,
-                                         "partial_run", None, None)
-        self._known.update(zip(handler.tensors, values))
-        self._pending.difference_update(handler.tensors)
-        self._done = not self._pending
-        results = handler.build_results(values)
-        if step is not None:
-            step.results = results
-            session._publish(step)
+        self._fed.update(feeds)
+        self._known.update(feeds)
+        with StepInterrupts() as interrupts:  # a Ctrl-C held back during the step ends here
+            values, step = [], None
+            if handler.tensors:
+                values, step = session._step(handler, self._known, fetches, feed_dict,
+                                             "partial_run", None, None, interrupts)
+            self._known.update(zip(handler.tensors, values))  # copies: fetched values
+            self._pending.difference_update(handler.tensors)
+            self._fetched.update(fetched_now)
+            self._done = not self._pending
+            results = handler.build_results(values)
+            if step is not None:
+                step.results = results
+                session._publish(step)
         return results

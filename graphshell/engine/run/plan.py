@@ -8,6 +8,7 @@ step does no graph work at all. Nothing here recurses over the graph.
 from __future__ import annotations
 
 from ..graph.frames import while_loop_of
+from . import runtime as limits
 from .loops import group_loops
 from .prune import needed_ops
 
@@ -40,6 +41,7 @@ class Plan:
         self.compiled = {}  # keep_values -> CompiledPlan, made once the plan runs again
         inlined = self.inlined = bytearray(len(ops))
         slot_of = slots.__getitem__
+        limit = limits.MAX_TENSOR_BYTES
         for i, op in enumerate(ops):
             opdef = op._opdef
             if opdef.inline_value is not None and not (tracks_dead and op._control_inputs):
@@ -47,7 +49,16 @@ class Plan:
                 inlined[i] = 1
                 entries.append(None)
                 continue
-            kernel = opdef.shared_kernel or opdef.make_kernel(op, runtime)
+            outputs = op._outputs
+            if len(outputs) == 1 and outputs[0]._shape == ():  # one scalar: nothing to check
+                known, oversized = True, None
+            else:
+                known, oversized = _static_outputs(op, limit)
+            kernel = opdef.shared_kernel
+            if kernel is None or not known:  # see _static_outputs
+                kernel = opdef.make_kernel(op, runtime)
+            if oversized is not None:
+                kernel = _refusing_first(kernel, op, *oversized)
             ins = tuple(map(slot_of, op._inputs))
             ref_positions = () if ref_slots.isdisjoint(ins) else _ref_positions(op, ins,
                                                                                  ref_slots)
@@ -112,6 +123,50 @@ def _out_spec(op, out_slots):
     if not out_slots:
         return None
     return out_slots[0]
+
+
+def _static_bytes(tensor) -> int | None:
+    """The bytes of a tensor whose static shape is known (None if it is not)."""
+    shape = tensor._shape
+    if shape is None or None in shape:
+        return None
+    count = 1
+    for dim in shape:
+        count *= dim
+    return count * tensor.dtype._base.size
+
+
+def _static_outputs(op, limit: int):
+    """(whether every output's static shape is fully known, and the (shape, numpy dtype) of an
+    output over the allocation limit, or None).
+
+    An op with an output not known when the plan is built gets its kernel from `make_kernel`
+    even if its definition has a shared kernel too: elementwise ops share the bare ufunc for
+    known shapes and check the broadcast shape in the kernel otherwise (ops/allocation.py).
+    An output no bigger than an input it already holds (Identity, Reshape, Enter...) is not
+    refused: that input was allocated. Neither is a variable reference (no new buffer)."""
+    known, oversized = True, None
+    for tensor in op._outputs:
+        shape = tensor._shape
+        if not shape:  # a scalar or an unknown rank: the common cases, kept cheap
+            known = known and shape is not None
+            continue
+        size = _static_bytes(tensor)
+        if size is None:
+            known = False
+        elif size > limit and oversized is None and tensor.dtype._base is tensor.dtype and \
+                op._inputs and not any((_static_bytes(t) or 0) >= size for t in op._inputs):
+            oversized = shape, tensor.dtype._base.as_numpy_dtype
+    return known, oversized
+
+
+def _refusing_first(kernel, op, shape, np_dtype):
+    """`kernel`, behind TF's OOM error for the output too big to allocate: raised when the op
+    runs (the ops before it in the step run first, as in TF), unless the limit was raised."""
+    def refuse_oversized_output(*values):
+        limits.check_allocation(shape, np_dtype, op.name)
+        return kernel(*values)
+    return refuse_oversized_output
 
 
 def _ref_positions(op, ins, ref_slots):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
-from ..graph import errors
+from ..graph import dtypes, errors
 from ..graph.context import current_context
 
 _MEMORY_FRACTION = 0.5  # refuse single allocations above this share of physical memory
@@ -33,63 +34,167 @@ def check_allocation(shape, np_dtype, op_name: str) -> None:
         raise errors.ResourceExhaustedError(
             None, None,
             f"OOM when allocating tensor with shape[{dims}] and type "
-            f"{np.dtype(np_dtype).name} on /job:localhost/replica:0/task:0/device:CPU:0 by "
+            f"{_type_word(np_dtype)} on /job:localhost/replica:0/task:0/device:CPU:0 by "
             f"allocator cpu ({size / 2**30:.1f} GiB requested, limit "
             f"{MAX_TENSOR_BYTES / 2**30:.1f} GiB)")
 
 
+def _type_word(np_dtype) -> str:
+    """TF's word for the type in run-time messages ('float' for float32)."""
+    try:
+        return dtypes.type_name_for_messages(dtypes.as_dtype(np.dtype(np_dtype)))
+    except TypeError:
+        return np.dtype(np_dtype).name
+
+
+_UNSET = object()  # a journal entry for a variable the step initialised
+
+
+def _root(array: np.ndarray) -> np.ndarray:
+    """The array that owns `array`'s memory (numpy points every view straight at it)."""
+    return array if array.base is None else array.base
+
+
+def _writable_view(root: np.ndarray, shape) -> np.ndarray:
+    """A view of `root` (writable now) in `shape`: views made while it was read-only stay so."""
+    return root if root.shape == shape else root.reshape(shape)
+
+
+def _seal(value: np.ndarray) -> None:
+    _root(value).setflags(write=False)
+    if value.base is not None:
+        value.setflags(write=False)
+
+
 class VariableRef:
-    """What a `VariableV2` op outputs: a reference to the variable's value in one session."""
+    """What a `VariableV2` op outputs: a reference to the variable's value in one session.
 
-    __slots__ = ("_store", "_key", "name")
+    The value is a read-only numpy array that the session owns and that reads hand out as is
+    (`v/read` aliases it, as a TF ref variable's read does); updates write into it in place
+    between `writable()` and `seal()`, so every read of this step sees them, and whatever
+    leaves the step is copied at its end (fetches, kept values)."""
 
-    def __init__(self, store: dict, key, name: str):
-        self._store = store
+    __slots__ = ("_store", "_key", "name", "_runtime")
+
+    def __init__(self, runtime: Runtime, key, name: str):
+        self._runtime = runtime
+        self._store = runtime.variables
         self._key = key
         self.name = name
 
-    def get(self):
+    def get(self) -> np.ndarray:
+        """The live value (read-only: only update kernels write it, through `writable`)."""
         try:
             return self._store[self._key]
         except KeyError:
             raise errors.FailedPreconditionError(
                 None, None, f"Attempting to use uninitialized value {self.name}") from None
 
-    def set(self, value) -> None:
+    def writable(self) -> np.ndarray:
+        """The live value, writable in place until `seal()` (journaled first if the step
+        keeps a journal)."""
+        value = self.get()
+        journal = self._runtime.journal
+        if journal is not None and self._key not in journal:
+            journal[self._key] = (value, value.copy())
+        root = _root(value)
+        root.setflags(write=True)
+        return value if value is root else _writable_view(root, value.shape)
+
+    def seal(self) -> None:
+        """Makes the value read-only again after an in-place update."""
+        value = self._store.get(self._key)
+        if value is not None:
+            _seal(value)
+
+    def replace(self, value: np.ndarray) -> None:
+        """Gives the variable a new buffer: `value`, which no one else may hold (TF's Assign
+        of a value whose size differs, or of an uninitialised variable)."""
+        journal = self._runtime.journal
+        if journal is not None and self._key not in journal:
+            journal[self._key] = (self._store.get(self._key, _UNSET), None)
         if isinstance(value, np.ndarray):
-            value.flags.writeable = False  # fetched values get copied, so state stays private
+            value.setflags(write=False)
         self._store[self._key] = value
+
+    def reshape_in_place(self, shape) -> np.ndarray:
+        """The value, reshaped over the same buffer (TF's Assign of a value with as many
+        elements in another shape); writable until `seal()`."""
+        root = _root(self.writable())
+        self._store[self._key] = root.reshape(shape)
+        return _writable_view(root, shape)
 
     def is_initialized(self) -> bool:
         return self._key in self._store
 
 
 class Runtime:
-    """The mutable state one session owns: variables and random generators, keyed by op."""
+    """The mutable state one session owns: variables and random generators, keyed by op.
+
+    `journal` is None, or, while a step that may be interrupted runs, each variable's value
+    before the step's first write to it (`rollback` puts them back)."""
 
     def __init__(self):
         self.variables = {}
+        self.journal = None
         self._refs = {}
         self._generators = {}
 
     def ref(self, variable_op) -> VariableRef:
         ref = self._refs.get(variable_op)
         if ref is None:
-            ref = self._refs[variable_op] = VariableRef(self.variables, variable_op,
-                                                        variable_op.name)
+            ref = self._refs[variable_op] = VariableRef(self, variable_op, variable_op.name)
         return ref
 
-    def generator(self, op) -> np.random.Generator:
-        """A generator per random op: seeded ops restart their sequence in each new session."""
-        generator = self._generators.get(op)
-        if generator is None:
-            seed, seed2 = op.attrs.get("seed", 0), op.attrs.get("seed2", 0)
-            entropy = None if seed == 0 and seed2 == 0 else [seed, seed2]
-            if entropy is None:
-                # the context's seed (a script's --seed) makes unseeded ops reproducible
+    def rollback(self) -> None:
+        """Puts back every variable the journal holds: the step leaves no trace in them."""
+        journal, self.journal = self.journal or {}, None
+        for key, (old, saved) in journal.items():
+            if old is _UNSET:
+                self.variables.pop(key, None)
+                continue
+            if saved is not None:  # written in place: copy the old contents back
+                root = _root(old)
+                root.setflags(write=True)
+                np.copyto(_writable_view(root, old.shape), saved)
+                _seal(old)
+            self.variables[key] = old
+
+    def detach(self, values: list) -> None:
+        """Replaces, in `values`, every value that aliases a variable's buffer with a copy (a
+        variable reference with a copy of its value, or None if it has none), so that later
+        steps' updates do not show through what a step record kept."""
+        live = {id(_root(v)) for v in self.variables.values() if isinstance(v, np.ndarray)}
+        copies: dict[int, Any] = {}
+        for slot, value in enumerate(values):
+            if value.__class__ is VariableRef:
+                value = value._store.get(value._key)
+                values[slot] = value
+            if value.__class__ is np.ndarray and id(_root(value)) in live:
+                copy = copies.get(id(value))
+                if copy is None:
+                    try:
+                        copy = copies[id(value)] = value.copy()
+                    except MemoryError:  # keeping a value never fails the step: not kept
+                        copy = None
+                values[slot] = copy
+
+    def random_state(self, op, make):
+        """One random op's state in this session (TF's per-kernel generator), made on first use
+        by `make(seed, seed2)`: seeded ops restart their stream in each new session.
+
+        An unseeded op (seed and seed2 both 0) gets (unseeded seed, 2**32 + the op's id) when
+        the context has an unseeded seed (seed 0 unless a script's --seed), a seed2 outside
+        the range TF's seeding gives, so it never repeats a seeded op; else random seeds."""
+        state = self._generators.get(op)
+        if state is None:
+            seeds = op.attrs.get("seed", 0), op.attrs.get("seed2", 0)
+            if seeds == (0, 0):
                 unseeded_seed = current_context().unseeded_seed
                 if unseeded_seed is not None:
-                    entropy = [unseeded_seed, op._id]
-            generator = self._generators[op] = np.random.Generator(np.random.PCG64(entropy))
-        return generator
+                    seeds = (unseeded_seed, 2**32 + op._id)
+                else:
+                    seeds = tuple(int(s) for s in np.random.default_rng().integers(1, 2**63, 2))
+            state = self._generators[op] = make(*seeds)
+        return state
 

@@ -16,7 +16,9 @@ from . import protos, steps
 from .executor import Plan, StepFailure, execute
 from .feeds import as_graph_strings, resolve_feeds
 from .fetches import FetchHandler
+from .interrupts import StepInterrupts
 from .partial_run import PartialRun
+from .placement import check_runnable
 from .runtime import Runtime
 
 
@@ -98,17 +100,20 @@ class BaseSession:
         handler = FetchHandler(self._graph, fetches, feeds)
         if not (handler.tensors or handler.targets or handler.fed_fetches):
             return handler.build_results([])
-        with self._lock:
-            values, step = self._step(handler, feeds, fetches, feed_dict, origin, options,
-                                      run_metadata)
-        results = handler.build_results(values)
-        step.results = results
-        self._publish(step)
+        with StepInterrupts() as interrupts:  # a Ctrl-C held back during the step ends here
+            with self._lock:
+                values, step = self._step(handler, feeds, fetches, feed_dict, origin, options,
+                                          run_metadata, interrupts)
+            results = handler.build_results(values)
+            step.results = results
+            self._publish(step)
         return results
 
-    def _step(self, handler, feeds, fetches, feed_dict, origin, options, run_metadata):
+    def _step(self, handler, feeds, fetches, feed_dict, origin, options, run_metadata,
+              interrupts):
         """Runs one step and returns (fetched values, Step); the caller publishes the Step once
-        it has built the results (a failed step is published here)."""
+        it has built the results (a failed step is published here). `interrupts` is the
+        StepInterrupts the caller runs the step in."""
         plan = self._plan(handler.tensors, handler.targets, feeds)
         number = steps.next_step_number()
         keep_values = current_context().keep_step_values  # a shell's context keeps them
@@ -119,8 +124,9 @@ class BaseSession:
                       fed_tensors=fed, fed_fetches=handler.fed_fetches)
         try:
             timed = run_metadata is not None and protos.wants_trace(options)
-            values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds), timed,
-                                                    keep_values)
+            values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds),
+                                                    self._runtime, interrupts, timed,
+                                                    keep_values, self._timeout_ms(options))
         except StepFailure as failure:
             step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
                               error=failure.error,
@@ -134,7 +140,15 @@ class BaseSession:
             protos.fill_run_metadata(run_metadata, step)
         return values, step
 
+    def _timeout_ms(self, options) -> int:
+        """The step's time limit: RunOptions.timeout_in_ms, else the ConfigProto's."""
+        timeout = getattr(options, "timeout_in_ms", 0) if options is not None else 0
+        if timeout <= 0 and self._config is not None:
+            timeout = self._config.operation_timeout_in_ms
+        return max(int(timeout), 0)
+
     def _plan(self, tensors, targets, feeds) -> Plan:
+        check_runnable(self._graph, self._config)  # TF's whole-graph checks
         key = (tuple(tensors), tuple(targets), frozenset(feeds), self._graph._structure_version)
         plan = self._plans.get(key)
         if plan is None:
@@ -193,6 +207,18 @@ def _check_constructor_arguments(target, graph, config) -> None:
                         f'"{type(config).__name__}"')
     if graph is not None and not isinstance(graph, Graph):
         raise TypeError(f'Argument `graph` must be a tf.Graph, but got "{type(graph).__name__}"')
+    _check_target(target)
+
+
+def _check_target(target) -> None:
+    """TF's in-process session takes only the empty target; grpc:// targets are accepted here
+    as TF's remote session factory accepts them."""
+    text = target.decode() if isinstance(target, bytes) else target
+    if text and not text.startswith("grpc://"):
+        raise errors.NotFoundError(
+            None, None, "No session factory registered for the given session options: "
+            f'{{target: "{text}" config: }} Registered factories are '
+            "{GRPC_SESSION, DIRECT_SESSION}.")
 
 
 class Session(BaseSession):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import traceback
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -83,6 +84,10 @@ class Step:
         self.graph = session.graph
         self.graph_size = session.graph.version
         self.results: Any = None
+        # Why a shell dropped this step's kept values (its budget), and why single values
+        # (slot -> reason) were not kept; what ran stays recorded either way.
+        self.values_dropped: str | None = None
+        self.values_missing: dict[int, str] | None = None
 
     # -- what ran ---------------------------------------------------------------------------
     @property
@@ -198,12 +203,56 @@ class Step:
         slot = self.plan.slots.get(tensor)
         return None if slot is None else self.values[slot]
 
-    def release_values(self) -> None:
-        """Drops the kept intermediate values (they can be large)."""
+    def value_note(self, tensor: Tensor) -> str | None:
+        """Why `value_of(tensor)` is None though the tensor was in this step's plan and its
+        value was kept for the step, if a shell dropped it; None otherwise."""
+        slot = None if self.plan is None else self.plan.slots.get(tensor)
+        if slot is None:
+            return None
+        if self.values_dropped is not None:
+            return self.values_dropped
+        return None if self.values_missing is None else self.values_missing.get(slot)
+
+    def drop_value(self, slot: int, reason: str) -> None:
+        """Forgets one kept value (too big to keep), saying why."""
+        if self.values is not None and self.values[slot] is not None:
+            self.values[slot] = None
+            if self.values_missing is None:
+                self.values_missing = {}
+            self.values_missing[slot] = reason
+
+    def release_values(self, reason: str = "its values were released") -> None:
+        """Drops everything this step kept that can be large: intermediate values, the feed
+        values and fetched results, and the locals of its error's traceback frames (which
+        hold the values too). What ran, times, names, shapes and dtypes stay."""
+        if self.values is None and self.feed_dict is None and self.results is None:
+            return
+        _release_from_errors(self.error, self.values)
         self.values = None
+        self.values_missing = None
+        self.feed_dict = None
+        self.results = None
+        self.values_dropped = reason
 
     def __repr__(self) -> str:
         status = f" failed: {type(self.error).__name__}" if self.error else ""
         ran = len(self.executed_ops)
         return (f"<Step {self.number} ({self.origin}) session={self.session.name} "
                 f"ran {ran} op{'' if ran == 1 else 's'}{status}>")
+
+
+def _release_from_errors(error: BaseException | None, values: list | None) -> None:
+    """Makes an error (and its causes) let go of a step's values: the locals of its finished
+    traceback frames are cleared (the traceback still prints) and the executor's failure
+    record drops the slot list it carries."""
+    seen, pending = set(), [error]
+    while pending:
+        error = pending.pop()
+        if error is None or id(error) in seen:
+            continue
+        seen.add(id(error))
+        if error.__traceback__ is not None:
+            traceback.clear_frames(error.__traceback__)
+        if values is not None and getattr(error, "values", None) is values:
+            error.values = None  # type: ignore[attr-defined]  # the executor's StepFailure
+        pending += [error.__cause__, error.__context__]

@@ -1,13 +1,15 @@
 """The explorer: the graph, the session stack, the steps and an inspector over one shell.
 
-Inputs from the command line run in a worker thread (the shell carries its own default
-stacks, so every input sees the same defaults); the graph is laid out in another worker and
+Inputs from the command line run in a worker thread, one at a time: one submitted while another
+runs waits in a queue, shown as queued (the shell carries its own default stacks, so every
+input sees the same defaults). The graph is laid out in another worker and
 restyled, not re-laid out, when another step is selected. Pane sizes follow the screen
 (graphshell.tcss); Ctrl+O maximises the focused pane and restores it.
 """
 
 from __future__ import annotations
 
+import collections
 import ctypes
 import os
 import threading
@@ -72,6 +74,7 @@ class GraphshellApp(App):
         self.screenshots = []
         self.maximised = None      # the id of the maximised pane
         self.busy_with = None      # the input running now
+        self.queued: collections.deque[str] = collections.deque()  # inputs waiting for it
         self._busy_since = 0.0
         self._spinner = None
 
@@ -113,9 +116,6 @@ class GraphshellApp(App):
         text = event.value
         if not text.strip():
             return
-        if self.busy_with is not None:  # the input stays on the command line, not lost
-            self.notify("still running the last input (Ctrl+C cancels it)", severity="warning")
-            return
         command_line = self.query_one(CommandLine)
         command_line.remember(text)
         command_line.value = ""
@@ -123,11 +123,16 @@ class GraphshellApp(App):
         self.run_input(text)
 
     def run_input(self, text: str) -> None:
-        """Runs one input (several statements run one by one) off the UI thread."""
+        """Runs one input (several statements run one by one) off the UI thread; while another
+        runs, it waits in the queue (one shell runs one input at a time) and says so."""
+        if self.busy_with is not None:
+            self.queued.append(text)
+            self.write_output(_queued_note(text, len(self.queued)))
+            return
         self._show_busy(text)
         self._run_in_worker(text)
 
-    @work(thread=True, exclusive=True, group="shell")
+    @work(thread=True, group="shell")  # one at a time: run_input queues the others
     def _run_in_worker(self, text: str) -> None:
         self._running_thread = threading.get_ident()
         result = None
@@ -147,6 +152,10 @@ class GraphshellApp(App):
         self._sync()
         if result is not None and result.quit:
             self.exit(0)
+        elif self.queued:
+            text = self.queued.popleft()
+            self.write_output(to_text_prompt(text))
+            self.run_input(text)
 
     def _show_busy(self, text: str | None) -> None:
         """A spinner and the running input on the output pane's border while a step runs."""
@@ -278,6 +287,11 @@ class GraphshellApp(App):
         thread = self._running_thread
         if thread is None:
             return
+        if self.queued:  # Ctrl+C means stop: what was typed ahead does not run either
+            from rich.text import Text
+            dropped, self.queued = len(self.queued), collections.deque()
+            self.write_output(Text(f"cancelled; {dropped} queued input"
+                                   f"{'s' if dropped != 1 else ''} dropped", "yellow"))
         ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread),
                                                    ctypes.py_object(KeyboardInterrupt))
 
@@ -316,23 +330,48 @@ class GraphshellApp(App):
 
     def action_screenshot(self) -> None:
         """Asks where to save an SVG of the screen (Enter keeps the default, Esc cancels)."""
-        default = os.path.join(os.getcwd(), _screenshot_name())
-        self.push_screen(SavePathDialog(default), self._save_screenshot)
+        try:
+            folder = os.getcwd()
+        except OSError:  # the working directory was removed under us
+            folder = os.path.expanduser("~")
+        self.push_screen(SavePathDialog(os.path.join(folder, _screenshot_name())),
+                         self._save_screenshot)
 
     def _save_screenshot(self, path: str | None) -> None:
+        """Saves the SVG; a save that fails is one line in the output pane, and the explorer
+        and its state stay as they were."""
         if not path:
             return
-        path = os.path.expanduser(path)
-        if os.path.isdir(path):
-            path = os.path.join(path, _screenshot_name())
         try:
-            saved = self.save_screenshot(filename=os.path.basename(path),
-                                         path=os.path.dirname(path) or os.getcwd())
-        except OSError as error:
-            self.notify(f"could not save {path}: {error.strerror or error}", severity="error")
+            saved = _write_svg(self.export_screenshot(), path)
+        except Exception as error:  # whatever the file system says, the explorer goes on
+            self._say_not_saved(path, error)
             return
         self.screenshots.append(saved)
         self.notify(f"saved {saved}")
+
+    def _say_not_saved(self, path: str, error: Exception) -> None:
+        from rich.text import Text
+        reason = (error.strerror if isinstance(error, OSError) and error.strerror
+                  else f"{type(error).__name__}: {error}")
+        self.write_output(Text(f"could not save the screen to {path}: {reason}", "bold red"))
+
+
+def _write_svg(svg: str, path: str) -> str:
+    """Writes `svg` to `path` (a folder gets a dated name in it) and returns the file's path;
+    a file this call created is removed again if writing it fails."""
+    path = os.path.expanduser(path)
+    if os.path.isdir(path):
+        path = os.path.join(path, _screenshot_name())
+    existed = os.path.lexists(path)
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(svg)
+    except BaseException:
+        if not existed and os.path.isfile(path):
+            os.unlink(path)
+        raise
+    return path
 
 
 def to_text_prompt(text: str):
@@ -343,6 +382,13 @@ def to_text_prompt(text: str):
         shown.append("\n" if number else "").append(">>> " if not number else "... ", "bold blue")
         shown.append(line)
     return shown
+
+
+def _queued_note(text: str, place: int):
+    """`(queued: runs after the running input)` under the input's prompt."""
+    from rich.text import Text
+    ahead = "the running input" if place == 1 else f"{place - 1} more queued"
+    return Text(f"(queued: {text.strip().splitlines()[0][:40]} runs after {ahead})", "dim")
 
 
 def _screenshot_name() -> str:

@@ -138,6 +138,9 @@ def op_text(op, step) -> Text:
             if value is not None:
                 text.append(f"value in step {step.number}: ", "bold")
                 text.append(_cut(repr(value), 300) + "\n")
+            elif step.value_note(tensor) is not None:  # dropped under the shell's :keep budget
+                text.append(f"value in step {step.number}: ", "bold")
+                text.append(f"not kept: {step.value_note(tensor)}\n", "dim")
         text.append_text(to_text(explain(step, op)))
         text.append("\n")
     for label, tensors in (("inputs", op.inputs), ("outputs", op.outputs)):

@@ -1,4 +1,5 @@
-""":ops, :steps, :step N and :diff N M: what the graph holds and what each step did."""
+""":ops, :steps, :step N, :diff N M and :inspect: what the graph holds and what each step did
+and computed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import fnmatch
 
 from ...engine.graph.graph import get_default_graph
 from ...engine.graph.shapes import shape_str
-from ..report import count_of, format_ns, op_list, step_line, step_outcome, table, wrap
+from ..report import count_of, format_ns, op_list, step_line, step_outcome, table, value_text, wrap
 from ..styled import Styled
 from .table import CommandError, command
 
@@ -112,7 +113,99 @@ def step_command(shell, args):
         out.add("\ninterrupted (Ctrl-C): the ops above ran, the rest did not", "error")
     elif step.error is not None:
         out.add(f"\nfailed: {type(step.error).__name__}", "error")
+    note = _values_note(step)
+    if note:
+        out.add("\n" + note, "note")
     shell.emit("step-detail", wrap(out, shell.width, indent=9), step)
+
+
+def _values_note(step) -> str:
+    """A line saying which of the step's values were not kept and why; "" if all were."""
+    if step.values_dropped is not None:
+        return f"values: not kept: {step.values_dropped}"
+    missing = step.values_missing
+    if missing:
+        slots = set(missing)
+        names = [t.name for t, slot in step.plan.slots.items() if slot in slots]
+        return (f"values: {', '.join(names[:4])}{' ...' if len(names) > 4 else ''} not kept: "
+                f"{next(iter(missing.values()))}")
+    return ""
+
+
+@command("inspect", ":inspect TENSOR [N]", completes="op")
+def inspect_command(shell, args):
+    """Show the value TENSOR had in step N (default: the last step that computed it).
+
+    TENSOR is a tensor or op name (mul:0, or mul for each of its outputs) or a Python
+    expression for a tensor or op. Values are kept under a budget (:keep shows it); a value
+    that was not kept says why.
+    """
+    parts = args.split()
+    if not parts:
+        raise CommandError("usage: :inspect TENSOR [N], e.g. :inspect y or :inspect mul:0 3")
+    number = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else None
+    text = " ".join(parts)
+    graph = get_default_graph() if number is None else parse_step_number(shell, number).graph
+    tensors = _resolve_tensors(shell, text, graph)
+    step = parse_step_number(shell, number) if number is not None else _last_step_with(
+        shell, tensors)
+    for tensor in tensors:
+        _show_value(shell, step, tensor)
+
+
+def _resolve_tensors(shell, text: str, graph) -> list:
+    name = text.strip()
+    try:
+        if ":" in name:
+            return [graph.get_tensor_by_name(name)]
+        found = graph._get_operation_or_none(name)
+        if found is not None:
+            return list(found.outputs) or _no_outputs(found)
+    except (KeyError, ValueError, TypeError):
+        pass
+    try:
+        value = shell.evaluate(text)
+    except (NameError, CommandError, SyntaxError):
+        raise CommandError(f"no tensor or op named {text!r} in the graph; :ops lists them"
+                           ) from None
+    if hasattr(value, "outputs"):
+        return list(value.outputs) or _no_outputs(value)
+    tensor = getattr(value, "_ref", None) if not hasattr(value, "value_index") else value
+    if getattr(tensor, "graph", None) is not graph:
+        raise CommandError(f"{text} is not a tensor or op of the step's graph")
+    return [tensor]
+
+
+def _no_outputs(op):
+    raise CommandError(f"{op.name} has no outputs, so no value; :why {op.name} says if it ran")
+
+
+def _last_step_with(shell, tensors):
+    for step in reversed(shell.steps):
+        if step.plan is not None and any(t in step.plan.slots for t in tensors):
+            return step
+    raise CommandError(f"no step computed {tensors[0].name} yet")
+
+
+def _show_value(shell, step, tensor) -> None:
+    head = Styled().add(tensor.name, "op").add(f" in step {step.number}: ")
+    in_plan = step.plan is not None and tensor in step.plan.slots
+    value = step.value_of(tensor)
+    if value is not None:
+        if hasattr(value, "get") and hasattr(value, "is_initialized"):
+            shell.emit("note", head.add("a reference to a variable, not a value of the step"))
+            return
+        shell.emit("value", head.add(value_text(value)), value)
+        return
+    note = step.value_note(tensor)
+    if note is not None:
+        shell.emit("note", head.add("value not kept: " + note))
+    elif not in_plan:
+        shell.emit("note", head.add(f"not computed (:why {tensor.op.name} {step.number} "
+                                    "says why)"))
+    else:
+        shell.emit("note", head.add("no value: the step did not compute it (a tf.cond "
+                                    "branch not taken, or the step stopped before it)"))
 
 
 @command("diff", ":diff N M")

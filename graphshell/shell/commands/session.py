@@ -1,4 +1,4 @@
-""":load, :history, :save, :reset, :help, :tb, :tui and :quit."""
+""":load, :keep, :history, :save, :reset, :help, :tb, :tui and :quit."""
 
 from __future__ import annotations
 
@@ -6,32 +6,22 @@ import os
 
 from .. import python_exec
 from ..history import as_script
+from ..keep import Budget, parse_count, parse_size
+from ..reading import ReadError, read_text_file
 from ..report import count_of, paragraphs, wrap
 from ..splitter import script_items
 from ..styled import Styled
 from . import table as commands
 from .table import CommandError, command
 
-MAX_SCRIPT_BYTES = 10 * 1024 * 1024
-
 
 def read_script(path: str) -> str:
-    """The text of a script file, or a CommandError saying why it cannot be run."""
-    path = os.path.expanduser(path)
-    if not os.path.exists(path):
-        raise CommandError(f"no such file: {path}")
-    if os.path.isdir(path):
-        raise CommandError(f"{path} is a directory, not a script")
-    if os.path.getsize(path) > MAX_SCRIPT_BYTES:
-        raise CommandError(f"{path} is larger than 10 MB; not loading it")
-    with open(path, "rb") as handle:
-        data = handle.read()
-    if b"\x00" in data:
-        raise CommandError(f"{path} is a binary file, not a script")
+    """The text of a script file, or a CommandError saying why it cannot be run (missing, a
+    directory, binary, or larger than the read limit: see shell/reading.py)."""
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CommandError(f"{path} is not UTF-8 text") from None
+        return read_text_file(os.path.expanduser(path))
+    except ReadError as error:
+        raise CommandError(str(error)) from None
 
 
 @command("load", ":load [--echo|--quiet] FILE", completes="file")
@@ -89,6 +79,30 @@ def echo_text(source: str) -> Styled:
     for index, line in enumerate(source.split("\n")):
         out.add("\n" if index else "").add("... " if index else ">>> ", "prompt").add(line)
     return out
+
+
+@command("keep", ":keep [SIZE [STEPS]]")
+def keep_command(shell, args):
+    """Show or set how much of the steps' values the shell keeps for :inspect and the explorer.
+
+    Each step's feeds, fetched values and intermediates are kept up to SIZE bytes in all
+    (256M, 1G; 0 keeps none), for the last STEPS steps; the oldest steps' values are dropped
+    first, and a single value bigger than SIZE is not kept. Dropped steps stay in :steps with
+    what ran. Defaults: 256M and 100 steps, or $GRAPHSHELL_KEEP_BYTES and
+    $GRAPHSHELL_KEEP_STEPS, or graphshell --keep-bytes SIZE --keep-steps N.
+    """
+    words = args.split()
+    if len(words) > 2:
+        raise CommandError("usage: :keep [SIZE [STEPS]], e.g. :keep 1G or :keep 512M 200")
+    if words:
+        budget = shell.kept.budget
+        try:
+            size = parse_size(words[0])
+            steps = parse_count(words[1]) if len(words) == 2 else budget.max_steps
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        shell.kept.set_budget(Budget(size, steps))
+    shell.emit("note", shell.kept.status())
 
 
 @command("history", ":history")

@@ -111,8 +111,26 @@ def exit_command(shell, args):
     if not shell.entered_contexts:
         raise CommandError("nothing to exit: :enter SESSION pushes a default session first")
     session, context = shell.entered_contexts[-1]
+    _check_on_top(shell, session)
     context.__exit__(None, None, None)
     shell.entered_contexts.pop()
     top = stacks.get_default_session()
     now = shell.naming.session_long(top) if top is not None else "none"
     shell.emit("note", f"left {shell.naming.session_long(session)}; default session: {now}")
+
+
+def _check_on_top(shell, session) -> None:
+    """:exit leaves only the default session it pushed: leaving one that a later `with` or
+    as_default() pushed over would break their nesting (TF's "Nesting violated"), and would
+    leave `session` on the stack."""
+    top = stacks.get_default_session()
+    if top is session:
+        return
+    naming = shell.naming
+    if session not in stacks.default_session_snapshot():
+        shell.entered_contexts.pop()  # already off the stack (left another way): forget it
+        raise CommandError(f"{naming.session_long(session)} is no longer on the default-session "
+                           "stack; nothing was left")
+    raise CommandError(f"cannot exit {naming.session_long(session)}: "
+                       f"{naming.session_long(top)} was pushed over it and is the default "
+                       "session; leave that one first (its `with` block or __exit__)")
