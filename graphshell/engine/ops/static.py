@@ -25,6 +25,11 @@ def static_value(tensor):
         if any(p is None for p in parts):
             return None
         return np.stack(parts, axis=op.attrs["axis"])
+    if kind == "ConcatV2":  # e.g. tf.hessians' concat((shape, shape), 0)
+        parts = [static_value(t) for t in op._inputs]
+        if any(p is None for p in parts):
+            return None
+        return np.concatenate(parts[:-1], axis=int(parts[-1]))
     if kind == "Range":  # the axes of reducing a scalar: Range(0, Rank)
         bounds = [static_value(t) for t in op._inputs]
         if any(b is None for b in bounds):

@@ -7,6 +7,7 @@ empty; its handle output carries the storage to the ops that write and read it, 
 
 from __future__ import annotations
 
+import copy
 import itertools
 
 import numpy as np
@@ -45,7 +46,27 @@ class StepTensorArray:
         self.identical_shapes = attrs["identical_element_shapes"]
         self.element_shape = attrs["element_shape"]
         self.values: list = [None] * size
+        self.shapes: list = [None] * size  # each element's shape once known (written or copied)
         self.cleared: set[int] = set()
+        self.aggregates_writes = False  # a gradient array sums repeated writes
+        self.gradients: dict[bytes, StepTensorArray] = {}  # by TensorArrayGradV3's source
+
+    def gradient_array(self, op, source: bytes) -> StepTensorArray:
+        """The gradient array for `source`: made on first use with this array's size and
+        element shapes, then the same one (as TF's TensorArrayGradV3 kernel does)."""
+        if self.aggregates_writes:  # TF keeps gradient arrays where no lookup finds them
+            raise errors.InvalidArgumentError(
+                None, op, f"Wrong input container. _tensor_array_grads{self.name}")
+        found = self.gradients.get(source)
+        if found is None:
+            found = self.gradients[source] = copy.copy(self)
+            found.name = f"{self.name}@{source.decode()}"
+            found.dynamic_size, found.clear_after_read = False, True
+            found.aggregates_writes = True
+            found.values = [None] * len(self.values)
+            found.shapes = list(self.shapes)
+            found.cleared, found.gradients = set(), {}
+        return found
 
     def fail(self, op, message: str):
         return errors.InvalidArgumentError(None, op, f"TensorArray {self.name}: {message}")
@@ -56,18 +77,34 @@ class StepTensorArray:
                 raise self.fail(op, f"Tried to write to index {index} but array is not "
                                     f"resizeable and size is: {len(self.values)}")
             self.values.extend([None] * (index + 1 - len(self.values)))
+            self.shapes.extend([None] * (len(self.values) - len(self.shapes)))
         if self.identical_shapes and not _compatible(value.shape, self.element_shape):
             raise self.fail(
                 op, f"Could not write to TensorArray index {index} because the value shape is "
                     f"{_shape_str(value.shape)} which is incompatible with the TensorArray's "
                     f"inferred element shape: {_shape_str(self.element_shape)} (consider "
                     "setting infer_shape=False).")
-        if self.values[index] is not None or index in self.cleared:
+        if self.aggregates_writes and index in self.cleared:
+            raise self.fail(op, f"Could not write to TensorArray index {index} because it has "
+                                "already been read.")
+        previous = self.values[index]
+        if previous is not None and self.aggregates_writes:
+            value = self._summed(op, index, previous, value)
+        elif previous is not None or index in self.cleared:
             raise self.fail(op, f"Could not write to TensorArray index {index} because it has "
                                 "already been written to.")
         if self.identical_shapes:
             self.element_shape = tuple(value.shape)
         self.values[index] = value
+        self.shapes[index] = value.shape
+
+    def _summed(self, op, index: int, previous: np.ndarray, value: np.ndarray) -> np.ndarray:
+        if previous.shape != value.shape:
+            raise self.fail(
+                op, f"Could not aggregate to TensorArray index {index} because the existing "
+                    f"shape is {_shape_str(previous.shape)} but the new input shape is "
+                    f"{_shape_str(value.shape)}.")
+        return np.asarray(previous + value, previous.dtype)
 
     def read(self, op, index: int) -> np.ndarray:
         if index < 0 or index >= len(self.values):
@@ -88,6 +125,8 @@ class StepTensorArray:
 
     def _zeros(self, op, index: int) -> np.ndarray:
         """An element never written reads as zeros once its shape is fully known, as in TF."""
+        if self.shapes[index] is not None:
+            return np.zeros(self.shapes[index], self.dtype.as_numpy_dtype)
         if not _fully_defined(self.element_shape):
             raise self.fail(
                 op, f"Could not read from TensorArray index {index}.  Furthermore, the element "
@@ -190,6 +229,12 @@ def _make_split(op, runtime):
     return split
 
 
+def _make_grad(op, runtime):
+    def grad(array, flow):
+        return array.gradient_array(op, op.attrs["source"]), _FLOW
+    return grad
+
+
 def _make_size(op, runtime):
     return lambda array, flow: np.int32(len(array.values))
 
@@ -210,6 +255,8 @@ define("TensorArrayGatherV3", infer=lambda op: [(op.attrs["dtype"], None)],
        make_kernel=_make_gather, stateful=True)
 define("TensorArrayConcatV3", multi_output=True, make_kernel=_make_concat, stateful=True,
        infer=lambda op: [(op.attrs["dtype"], None), (dtypes.int64, (None,))])
+define("TensorArrayGradV3", stateful=True, multi_output=True, grad=NOT_DIFFERENTIABLE,
+       infer=lambda op: [(dtypes.resource, (2,)), (dtypes.float32, ())], make_kernel=_make_grad)
 define("TensorArraySizeV3", infer=lambda op: [(dtypes.int32, ())], make_kernel=_make_size,
        stateful=True, grad=NOT_DIFFERENTIABLE)
 define("TensorArrayCloseV3", infer=rules.no_outputs, kernel=lambda array: None, stateful=True,

@@ -12,7 +12,13 @@ from ..graph.build import OpScope, make_op
 from ..graph.convert import constant_value, convert_to_tensor
 from ..graph.shapes import TensorShape, as_raw_shape
 from ..graph.tensor import Tensor
-from . import array_ops, input_ops, math_ops, tensor_array_kernels  # noqa: F401 - registers the ops
+from . import (  # noqa: F401 - registers the ops and their gradients
+    array_ops,
+    input_ops,
+    math_ops,
+    tensor_array_grad,
+    tensor_array_kernels,
+)
 
 
 class TensorArray:
@@ -80,6 +86,20 @@ class TensorArray:
         array._element_shape = self._element_shape  # shared, as in TF
         return array
 
+    def grad(self, source, flow=None, name=None) -> TensorArray:
+        """The gradient TensorArray for `source` (a tf.gradients scope name): TF's
+        TensorArrayGradV3, made at run time on first use and the same one after that."""
+        flow = self._flow if flow is None else flow
+        with OpScope(name, "TensorArrayGrad", [self._handle]):
+            source = source.encode() if isinstance(source, str) else bytes(source)
+            op = make_op("TensorArrayGradV3", [self._handle, flow], None, {"source": source})
+            with self._handle.graph.control_dependencies([op]):
+                flow = array_ops.identity(flow, name="gradient_flow")
+        grad = TensorArray(self._dtype, handle=op.outputs[0], flow=flow,
+                           infer_shape=self._infer_shape)
+        grad._element_shape = self._element_shape  # shared, as in TF
+        return grad
+
     def identity(self) -> TensorArray:
         return self._with_flow(array_ops.identity(self._flow))
 
@@ -93,10 +113,10 @@ class TensorArray:
 
     def write(self, index, value, name=None) -> TensorArray:
         with OpScope(name, "TensorArrayWrite", []):
-            index = convert_to_tensor(index, dtype=dtypes.int32, name="index")
             value = convert_to_tensor(value, preferred_dtype=self._dtype, name="value")
             self._check_element_shape(value.shape)
             with OpScope(name, "TensorArrayWriteV3", []) as scope:
+                index = convert_to_tensor(index, dtype=dtypes.int32, name="index")
                 flow = make_op("TensorArrayWriteV3", [self._handle, index, value, self._flow],
                                scope, {"T": value.dtype.base_dtype})
         return self._with_flow(flow.outputs[0])
@@ -105,7 +125,8 @@ class TensorArray:
         with OpScope(name, "TensorArrayStack", []):
             value = self.gather(input_ops.range_(0, self.size()), name=name)
             if self.element_shape and not self._dynamic_size and self._size is not None:
-                count = constant_value(convert_to_tensor(self._size))
+                count = (constant_value(self._size) if isinstance(self._size, Tensor)
+                         else self._size)
                 value.set_shape([None if count is None else int(count)]
                                 + list(self.element_shape.dims))
             return value
