@@ -280,6 +280,19 @@ def _check_one_file(args, text: str, path: str) -> int:
     return status
 
 
+def _check_tui_file(args) -> None:
+    """A GraphDef (.pb, .pbtxt) is checked as a file the explorer imports, else as a script."""
+    from .shell import graph_def_loading
+    from .shell.commands.table import CommandError
+    if not graph_def_loading.is_graph_def_path(args.file):
+        _script_text(args)
+        return
+    try:
+        graph_def_loading.check_graph_def_file(args.file)
+    except CommandError as error:
+        raise _UsageError(str(error)) from None
+
+
 def _run_tui(args) -> int:
     if not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
         print("graphshell: --tui needs a terminal (stdin and stdout); run scripts without "
@@ -287,7 +300,7 @@ def _run_tui(args) -> int:
         return EXIT_USAGE
     if args.file is not None:  # a missing file is said here, not inside the explorer
         try:
-            _script_text(args)
+            _check_tui_file(args)
         except _UsageError as error:
             print(f"graphshell: {error}", file=sys.stderr)
             return EXIT_USAGE

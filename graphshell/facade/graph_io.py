@@ -1,4 +1,5 @@
-"""GraphDef files: tf.GraphDef (and its NodeDef, AttrValue... messages), tf.train.write_graph.
+"""GraphDef files: tf.GraphDef (and its NodeDef, AttrValue... messages), tf.train.write_graph,
+tf.import_graph_def.
 
 The messages are TF's own, from tensorboard's protos (the optional `graphshell[tensorboard]`
 extra), imported on first use, never at `import graphshell.tf`.
@@ -11,6 +12,7 @@ import tempfile
 
 from ..engine.graph import graph_def as graph_def_module
 from ..engine.graph.graph import Graph
+from ..engine.graph.graph_def_import import import_graph_def
 from .summary_writer import LazyProtoClass
 
 _PROTO_MODULES = {"GraphDef": "graph", "NodeDef": "node_def", "AttrValue": "attr_value",
@@ -52,4 +54,4 @@ def _write_atomically(path: str, content: bytes) -> None:
         raise
 
 
-TOP_LEVEL: dict[str, object] = dict(PROTO_CLASSES)
+TOP_LEVEL: dict[str, object] = dict(PROTO_CLASSES, import_graph_def=import_graph_def)

@@ -1,4 +1,5 @@
-"""GraphDef export: a graph's ops as TF's GraphDef / NodeDef protocol buffers.
+"""GraphDef export: a graph's ops as TF's GraphDef / NodeDef protocol buffers; reading GraphDef
+files (`read_graph_def`). The import is graph_def_import.py.
 
 The messages are TensorFlow's own, from the `tensorboard` package's compat protos (the optional
 `graphshell[tensorboard]` extra), imported on first use only. Which attrs a NodeDef carries (the
@@ -272,4 +273,41 @@ def tensor_proto(array: np.ndarray, stored_values: np.ndarray | None = None) -> 
         field.extend(v if isinstance(v, bytes) else str(v).encode() for v in values)
     else:
         field.extend(values.tolist())
+    return message
+
+
+# -- reading GraphDef files ----------------------------------------------------------------------
+def read_graph_def(path) -> Any:
+    """The GraphDef in file `path`: text format for a .pbtxt/.pbtext/.prototxt/.txt file,
+    binary for .pb, else whichever the content parses as (binary first)."""
+    file = pathlib.Path(path)
+    data = file.read_bytes()
+    suffix = file.suffix.lower()
+    if suffix in (".pbtxt", ".pbtext", ".txt", ".prototxt"):
+        return _parse_text(data, path)
+    if suffix == ".pb":
+        return _parse_binary(data, path)
+    try:
+        return _parse_binary(data, path)
+    except ValueError:
+        return _parse_text(data, path)
+
+
+def _parse_binary(data: bytes, path) -> Any:
+    from google.protobuf.message import DecodeError
+    message = protos().graph.GraphDef()
+    try:
+        message.ParseFromString(data)
+    except DecodeError as error:
+        raise ValueError(f"{path} is not a binary GraphDef: {error}") from None
+    return message
+
+
+def _parse_text(data: bytes, path) -> Any:
+    from google.protobuf import text_format
+    message = protos().graph.GraphDef()
+    try:
+        text_format.Parse(data.decode("utf-8"), message)
+    except (text_format.ParseError, UnicodeDecodeError) as error:
+        raise ValueError(f"{path} is not a text GraphDef: {error}") from None
     return message

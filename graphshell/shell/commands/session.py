@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from .. import python_exec
+from .. import graph_def_loading, python_exec
 from ..history import as_script
 from ..keep import Budget, parse_count, parse_size
 from ..reading import ReadError, read_text_file
@@ -32,9 +32,14 @@ def load_command(shell, args):
     in `# error: ClassName` is meant to fail so (a lesson showing a mistake); that error is
     shown and the script goes on. --quiet shows outputs only (the default in scripts, where
     --echo shows inputs too). A .py file runs as Python runs it: no value is displayed, only
-    what it prints (and each step's line).
+    what it prints (and each step's line). A GraphDef file (.pb binary, .pbtxt text) is
+    imported into a new default graph instead, keeping its node names, even where some of
+    its op types have no kernel here (steps needing those fail; :graph, :ops, :why work).
     """
     echo, path = _load_arguments(shell, args)
+    if graph_def_loading.is_graph_def_path(path):
+        shell.emit("note", graph_def_loading.load_graph_def(shell, path))
+        return
     text = read_script(path)
     python_file = path.endswith(".py")
     if python_file and _has_syntax_error(shell, text, path):
