@@ -34,6 +34,7 @@ from .engine.graph.dtypes import (
 from .engine.autodiff.gradients import (
     RegisterGradient, UnconnectedGradients, gradients, no_gradient,
 )
+from .engine.autodiff.hessians import hessians
 from .engine.graph.devices import DeviceSpec
 from .engine.graph.graph import Graph, GraphKeys
 from .engine.graph.graph_api import (

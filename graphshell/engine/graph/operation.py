@@ -75,8 +75,9 @@ class Operation:
         return []
 
     def get_attr(self, name: str) -> Any:
+        """The attr's value as TF returns it: string attrs (and lists of them) as bytes."""
         try:
-            return self.attrs[name]
+            return _as_tf_attr(self.attrs[name])
         except KeyError:
             pass
         if name == "T" and self._inputs:  # the element type most ops are typed by
@@ -139,6 +140,15 @@ class Operation:
 
     def __str__(self) -> str:
         return str(NodeDef(self))
+
+
+def _as_tf_attr(value: Any) -> Any:
+    """TF keeps string attrs as bytes; some builders here store Python str."""
+    if isinstance(value, str):
+        return value.encode()
+    if isinstance(value, list) and any(isinstance(v, str) for v in value):
+        return [v.encode() if isinstance(v, str) else v for v in value]
+    return value
 
 
 class NodeDef:

@@ -9,16 +9,14 @@ from ..graph import dtypes, errors
 from ..graph.build import OpScope, make_op, make_tensor
 from ..graph.convert import (
     constant,
-    convert_n_to_tensor,
     convert_to_tensor,
-    holds_tensor,
-    register_tensor_conversion_function,
 )
 from ..graph.errors import InvalidArgumentError
 from ..graph.registry import NOT_DIFFERENTIABLE, ShapeError, define
-from ..graph.shapes import is_fully_defined, num_elements, shape_list_str, shape_str
+from ..graph.shapes import is_fully_defined, num_elements, shape_list_str
 from ..graph.tensor import Tensor
 from . import allocation, input_ops, rules, shape_conversion  # noqa: F401 - registers conversions
+from .pack_ops import list_input, pack_nested, stack, unstack  # noqa: F401 - re-exported
 from .static import static_value
 
 # -- identity ------------------------------------------------------------------------------------
@@ -239,112 +237,9 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
         return make_tensor("Transpose", [a, perm], scope)
 
 
-# -- stack / unstack -------------------------------------------------------------------------------
-def _infer_pack(op):
-    axis = op.attrs["axis"]
-    common = rules.merge_all_same([t._shape for t in op._inputs])
-    if common is None:
-        return [(op._inputs[0].dtype.base_dtype, None)]
-    axis = rules.normalize_axis(axis, len(common) + 1)
-    return [(op._inputs[0].dtype.base_dtype,
-             common[:axis] + (len(op._inputs),) + common[axis:])]
-
-
-def _pack_kernel(op, runtime):
-    axis = op.attrs["axis"]
-    if allocation.static_shape_known(op._outputs[0]._shape):  # the plan checks it
-        return lambda *xs: np.stack(xs, axis)
-
-    def run(*xs):
-        allocation.check_elements(sum(np.size(x) for x in xs), np.result_type(xs[0]))
-        return np.stack(xs, axis)
-    return run
-
-
-define("Pack", infer=_infer_pack, make_kernel=_pack_kernel,
-       grad=lambda op, g: unstack(g, num=len(op._inputs), axis=op.attrs["axis"]))
-
-
-def _infer_unpack(op):
-    x = op._inputs[0]
-    num, axis = op.attrs["num"], op.attrs["axis"]
-    if x._shape is None:
-        return [(x.dtype.base_dtype, None)] * num
-    axis = rules.normalize_axis(axis, len(x._shape))
-    return [(x.dtype.base_dtype, x._shape[:axis] + x._shape[axis + 1:])] * num
-
-
-def _unpack_kernel(op, runtime):
-    axis = op.attrs["axis"]
-    return lambda x: tuple(np.moveaxis(np.asarray(x), axis, 0))
-
-
-def _unpack_grad(op, *grads):
-    grads = [g if g is not None else zeros_like_output(out)
-             for g, out in zip(grads, op._outputs)]
-    return [stack(grads, axis=op.attrs["axis"])]
-
-
-define("Unpack", infer=_infer_unpack, make_kernel=_unpack_kernel, grad=_unpack_grad,
-       multi_output=True)
-
-
+# -- stack / unstack live in pack_ops (re-exported: callers write array_ops.stack) ------------
 def zeros_like_output(tensor):
     return input_ops.zeros_like(tensor)
-
-
-def stack(values, axis=0, name="stack"):
-    """Packs same-shaped tensors along a new axis."""
-    with OpScope(name, "stack", values) as scope:
-        if axis == 0 and isinstance(values, (list, tuple)) and holds_tensor(values) \
-                and not all(isinstance(v, Tensor) for v in values):
-            return pack_nested(values, None, scope)  # TF converts such a list by autopacking
-        tensors = convert_n_to_tensor(values)
-        _same_dtype("Pack", tensors)
-        return make_tensor("Pack", tensors, scope, {"axis": axis, "N": len(tensors)})
-
-
-def pack_nested(values, dtype, name):
-    """Converts a (nested) list that holds tensors by stacking it (TF's autopacking)."""
-    with OpScope(name, "packed", []) as scope:
-        if dtype is None:  # the first tensor's dtype, as TF's _get_dtype_from_nested_lists
-            dtype = next((v.dtype.base_dtype for v in values if isinstance(v, Tensor)), None)
-        elements = [pack_nested(v, dtype, str(i)) if isinstance(v, (list, tuple))
-                    else convert_to_tensor(v, dtype=dtype, name=str(i))
-                    for i, v in enumerate(values)]
-        if dtype is None:
-            dtype = next((e.dtype.base_dtype for e in elements), None)
-            elements = [convert_to_tensor(e, dtype=dtype) for e in elements]
-        return stack(elements, name=scope)
-
-
-def _autopack(value, dtype=None, name=None, as_ref=False):
-    if not holds_tensor(value):
-        return NotImplemented  # plain Python lists become constants
-    return pack_nested(value, dtype, name or "packed")
-
-
-register_tensor_conversion_function((list, tuple), _autopack, priority=99)
-
-
-def unstack(value, num=None, axis=0, name="unstack"):
-    with OpScope(name, "unstack", [value]) as scope:
-        value = convert_to_tensor(value, name="value")
-        if num is None:
-            if value._shape is None or value._shape[axis] is None:
-                raise ValueError(f"Cannot infer argument `num` from shape "
-                                 f"{shape_str(value._shape)}")
-            num = value._shape[axis]
-        return make_op("Unpack", [value], scope, {"num": num, "axis": axis}).outputs
-
-
-def _same_dtype(op_type, tensors):
-    first = tensors[0].dtype.base_dtype
-    for tensor in tensors[1:]:
-        if tensor.dtype.base_dtype is not first:
-            raise TypeError(f"Tensors in list passed to 'values' of '{op_type}' Op have types "
-                            f"[{', '.join(t.dtype.base_dtype.name for t in tensors)}] that don't "
-                            "all match.")
 
 
 # -- squeeze / expand_dims -------------------------------------------------------------------------
@@ -356,8 +251,11 @@ def _infer_squeeze(op):
     if not axes and None in x._shape:  # an unknown dimension may or may not be squeezed
         return [(x.dtype.base_dtype, None)]
     rank = len(x._shape)
-    axes = {rules.normalize_axis(a, rank) for a in axes}
-    for a in axes:
+    for k, a in enumerate(axes):
+        if not -rank <= a < rank:
+            raise ShapeError(f"squeeze_dims[{k}] not in [{-rank},{rank}).")
+    axes = {a % rank for a in axes}
+    for a in sorted(axes):
         if x._shape[a] not in (1, None):
             raise ShapeError(f"Can not squeeze dim[{a}], expected a dimension of 1, got "
                              f"{x._shape[a]}")
@@ -369,16 +267,24 @@ def _squeeze_kernel(op, runtime):
     axes = tuple(op.attrs["squeeze_dims"]) or None
 
     def squeeze(x):
-        try:
-            return np.squeeze(x, axis=axes)
-        except ValueError:
-            for axis in axes:
-                if np.shape(x)[axis] != 1:
-                    raise errors.InvalidArgumentError(
-                        None, None, f"Can not squeeze dim[{axis}], expected a dimension of 1, "
-                                    f"got {np.shape(x)[axis]}") from None
-            raise
+        if axes is not None:
+            _check_squeeze_axes(axes, np.shape(x))
+        return np.squeeze(x, axis=axes)
     return squeeze
+
+
+def _check_squeeze_axes(axes, shape) -> None:
+    """TF's run-time checks, naming each axis normalised to [0, rank)."""
+    rank = len(shape)
+    for axis in axes:
+        if not -rank <= axis < rank:
+            raise errors.InvalidArgumentError(
+                None, None, f"Tried to squeeze dim index {axis} for tensor with {rank} "
+                            "dimensions.")
+        if shape[axis] != 1:
+            raise errors.InvalidArgumentError(
+                None, None, f"Can not squeeze dim[{axis % rank}], expected a dimension of 1, "
+                            f"got {shape[axis]}")
 
 
 def _reshape_back_grad(op, g):

@@ -171,10 +171,12 @@ def _like(tensor, dtype, name, default_name, value):
                 dims = constant(np.array(tensor._shape, dtype=np.int32), name="shape_as_tensor")
             fill_value = constant(_fill_scalar(value, dtype), dtype=dtype, name="Const")
             return make_tensor("Fill", [dims, fill_value], scope)
-        op_type = "ZerosLike" if value == 0 else "OnesLike"
-        if dtype is tensor.dtype.base_dtype:
-            return make_tensor(op_type, [tensor], scope)
-        return math_ops.cast(make_tensor(op_type, [tensor]), dtype, name=scope)
+        if value == 0 and dtype is tensor.dtype.base_dtype:
+            return make_tensor("ZerosLike", [tensor], scope)
+        # TF fills the dynamic shape for ones_like, and for zeros_like of another dtype
+        dims = array_ops.shape(tensor, name="Shape")
+        fill_value = constant(_fill_scalar(value, dtype), dtype=dtype, name="Const")
+        return make_tensor("Fill", [dims, fill_value], scope)
 
 
 def zeros_like(tensor, dtype=None, name=None, optimize=True):

@@ -139,14 +139,24 @@ def _reduction(op_type, kernel_factory, grad, default_name):
         wanted = dtypes.bool_ if op_type in ("All", "Any") and not isinstance(
             input_tensor, Tensor) else None
         x = convert_to_tensor(input_tensor, name="input_tensor", preferred_dtype=wanted)
-        if axis is None:
+        every_axis = axis is None
+        if every_axis:
             axis = _all_axes(x)
         with OpScope(name, default_name, [x]) as scope:
             axes = array_ops.index_tensor(axis, "reduction_indices")
             attrs = {"keep_dims": keep, "T": x.dtype.base_dtype, "Tidx": axes.dtype.base_dtype}
-            return make_tensor(op_type, [x, axes], scope, attrs)
+            result = make_tensor(op_type, [x, axes], scope, attrs)
+        return _may_reduce_to_scalar(result, every_axis, keep)
     build.__name__ = "reduce_" + op_type.lower()
     return build
+
+
+def _may_reduce_to_scalar(result, every_axis, keep):
+    """A reduction of every axis without keepdims is a scalar even when the input's rank is
+    unknown (TF's Python wrappers set the shape; the op's own rule cannot know it)."""
+    if every_axis and not keep:
+        result.set_shape(())
+    return result
 
 
 def _all_axes(x):
@@ -179,7 +189,8 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):
         result = unary_ops.log(summed) + peak
         if not keepdims:
             result = array_ops.squeeze(result, axis=axis if axis is not None else None)
-        return array_ops.identity(result, name=scope)
+        return _may_reduce_to_scalar(array_ops.identity(result, name=scope), axis is None,
+                                     keepdims)
 
 
 def stop_gradient_of(tensor):

@@ -7,13 +7,13 @@ import builtins
 import numpy as np
 
 from ..graph import dtypes, errors
-from ..graph.build import OpScope, make_op, make_tensor
-from ..graph.convert import convert_n_to_tensor, convert_to_tensor
+from ..graph.build import OpScope, make_tensor
+from ..graph.convert import convert_to_tensor
 from ..graph.registry import ShapeError, define
-from ..graph.shapes import is_fully_defined
 from ..graph.tensor import OPERATORS, Tensor
 from . import array_ops, rules
 from .allocation import check_elements, check_output
+from .split_ops import split
 from .static import static_shape_value, static_value
 
 
@@ -101,52 +101,9 @@ def concat(values, axis, name="concat"):
             convert_to_tensor(axis, dtype=dtypes.int32, name="concat_dim")
             return array_ops.identity(values[0], name="concat")
     with OpScope(name, "concat", values) as scope:
-        tensors = convert_n_to_tensor(values)
-        array_ops._same_dtype("ConcatV2", tensors)
+        tensors = array_ops.list_input(values, "values", "ConcatV2")
         axis = array_ops.index_tensor(axis, "axis")
         return make_tensor("ConcatV2", tensors + [axis], scope, {"N": len(tensors)})
-
-
-def _infer_split_v(op):
-    value, sizes, axis = op._inputs
-    count = op.attrs["num_split"]
-    sizes, axis = static_value(sizes), static_value(axis)
-    if value._shape is None or axis is None:
-        return [(value.dtype.base_dtype, None)] * count
-    axis = rules.normalize_axis(int(axis), len(value._shape))
-    parts = [None] * count if sizes is None else [int(s) for s in sizes]
-    return [(value.dtype.base_dtype, value._shape[:axis] + (p,) + value._shape[axis + 1:])
-            for p in parts]
-
-
-def _split_v_kernel(value, sizes, axis):
-    return tuple(np.split(value, np.cumsum(sizes)[:-1], axis=int(axis)))
-
-
-def _split_v_grad(op, *grads):
-    grads = [g if g is not None else array_ops.zeros_like_output(out)
-             for g, out in zip(grads, op._outputs)]
-    return [concat(grads, op._inputs[2]), None, None]
-
-
-define("SplitV", infer=_infer_split_v, kernel=_split_v_kernel, grad=_split_v_grad,
-       multi_output=True)
-
-
-def split(value, num_or_size_splits, axis=0, num=None, name="split"):
-    """Splits into equal parts (an int) or parts of the given sizes (a list)."""
-    with OpScope(name, "split", [value]) as scope:
-        value = convert_to_tensor(value, name="value")
-        if isinstance(num_or_size_splits, (int, np.integer)):
-            dim = value._shape[axis] if value._shape is not None else None
-            if dim is None or dim % int(num_or_size_splits):
-                raise ValueError(f"Cannot split a dimension of size {dim} into "
-                                 f"{num_or_size_splits} equal parts")
-            num_or_size_splits = [dim // int(num_or_size_splits)] * int(num_or_size_splits)
-        sizes = convert_to_tensor(num_or_size_splits, dtype=dtypes.int32, name="size_splits")
-        count = num if num is not None else sizes._shape[0]
-        axis = convert_to_tensor(axis, dtype=dtypes.int32, name="split_dim")
-        return make_op("SplitV", [value, sizes, axis], scope, {"num_split": count}).outputs
 
 
 # -- slice and pad ---------------------------------------------------------------------------------
@@ -327,13 +284,24 @@ def _strided_slice_kernel(op, runtime):
 
 
 def _strided_slice_grad(op, g):
+    """TF's rule: the input's Shape, begin, end and strides, each replaced by a new Const in
+    the StridedSliceGrad scope when its value is known while building."""
     x, begin, end, strides = op._inputs
-    x_shape = x._shape if is_fully_defined(x._shape) else array_ops.shape(x)
+    index_dtype = begin.dtype.base_dtype
+    parts = [array_ops.shape(x, out_type=index_dtype), begin, end, strides]
+    parts = [_known_or_tensor(part) for part in parts]
     with OpScope(None, "StridedSliceGrad", [g]) as scope:
-        shape_tensor = convert_to_tensor(x_shape, dtype=dtypes.int32, name="shape")
-        grad = make_tensor("StridedSliceGrad", [shape_tensor, begin, end, strides, g], scope,
-                           dict(op.attrs))
+        parts = [convert_to_tensor(part, dtype=index_dtype, name=part_name)
+                 for part, part_name in zip(parts, ("shape", "begin", "end", "strides"))]
+        attrs = {key: op.attrs[key] for key in _MASKS}
+        attrs.update(T=g.dtype.base_dtype, Index=index_dtype)
+        grad = make_tensor("StridedSliceGrad", parts + [g], scope, attrs)
     return [grad, None, None, None]
+
+
+def _known_or_tensor(tensor):
+    value = static_value(tensor)
+    return tensor if value is None else value
 
 
 def _infer_strided_slice_grad(op):

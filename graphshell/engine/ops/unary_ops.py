@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..graph import dtypes
 from ..graph.build import OpScope, make_tensor
 from ..graph.convert import constant, convert_to_tensor
 from ..graph.registry import NOT_DIFFERENTIABLE, define
@@ -119,11 +120,11 @@ round = _unary("Round", np.round, NOT_DIFFERENTIABLE, rules.numeric_unary)  # no
 softplus = _unary("Softplus", lambda x: np.logaddexp(0, x).astype(x.dtype),
                   lambda op, g: [g * sigmoid(_x(op))])
 softsign = _unary("Softsign", lambda x: x / (1 + np.absolute(x)),
-                  lambda op, g: [g / square(1 + abs(_x(op)))])
-relu6 = _unary("Relu6", lambda x: np.clip(x, 0, 6), lambda op, g: [
-    g * _as_float_mask((_x(op) > 0) & (_x(op) < 6), g)], rules.numeric_unary)
+                  lambda op, g: [activation_grad("SoftsignGrad", g, _x(op))])
+relu6 = _unary("Relu6", lambda x: np.clip(x, 0, 6),
+               lambda op, g: [activation_grad("Relu6Grad", g, _y(op))], rules.numeric_unary)
 elu = _unary("Elu", lambda x: np.where(x > 0, x, np.expm1(x)),
-             lambda op, g: [_where(_y(op) > 0, g, g * (_y(op) + 1))])
+             lambda op, g: [activation_grad("EluGrad", g, _y(op))])
 
 
 # -- the fused gradient kernels (y is the forward output, dy the incoming gradient), each in
@@ -204,14 +205,88 @@ relu = _unary("Relu", lambda x: np.maximum(x, 0), lambda op, g: [relu_grad(g, _y
 
 
 def relu_grad(gradients, features, name=None):
-    with OpScope(name, "ReluGrad", [gradients, features]) as scope:
-        return make_tensor("ReluGrad", [gradients, features], scope)
+    return activation_grad("ReluGrad", gradients, features, name=name)
+
+
+def activation_grad(op_type, gradients, features, attrs=None, name=None):
+    """TF's fused gradient op of an activation: `op_type(gradients, features)`, where features
+    is the forward input or output (as the kernel expects)."""
+    with OpScope(name, op_type, [gradients, features]) as scope:
+        return make_tensor(op_type, [gradients, features], scope, attrs)
+
+
+def _mask_select(mask, gradients):
+    """`gradients` where mask holds, else 0 (an inf or nan gradient outside the mask is 0)."""
+    return np.where(mask, gradients, gradients.dtype.type(0))
+
+
+def _relu6_grad_kernel(gradients, features):
+    return _mask_select((features > 0) & (features < 6), gradients)
+
+
+def _elu_grad_kernel(gradients, activations):
+    return np.where(activations < 0, (activations + 1) * gradients, gradients)
+
+
+def _softsign_grad_kernel(gradients, features):
+    return gradients / np.square(np.absolute(features) + 1)
+
+
+def _elu_grad_grad(op, gg):
+    gradients, activations = op._inputs
+    return [activation_grad("EluGrad", gg, activations),
+            logic_ops.where(activations < 0, gg * gradients, _zeros_like(activations))]
+
+
+def _again_on_features(op_type):
+    """The gradient of Relu6Grad or LeakyReluGrad: the same kernel applied to gg (features
+    get zeros), as TF's second-order rules do."""
+    def grad(op, gg):
+        features = op._inputs[1]
+        attrs = {"alpha": op.attrs["alpha"]} if "alpha" in op.attrs else None
+        return [activation_grad(op_type, gg, features, attrs), _zeros_like(features)]
+    return grad
+
+
+define("Relu6Grad", infer=_relu_grad_infer, kernel=_relu6_grad_kernel,
+       grad=_again_on_features("Relu6Grad"))
+define("EluGrad", infer=_relu_grad_infer, kernel=_elu_grad_kernel, grad=_elu_grad_grad)
+define("SoftsignGrad", infer=_relu_grad_infer, kernel=_softsign_grad_kernel)
+
+
+# -- LeakyRelu: one op with a float alpha attr, and LeakyReluGrad -------------------------------
+def _make_leaky_relu_kernel(op, runtime):
+    alpha = op.attrs["alpha"]
+
+    def kernel(features):
+        return np.where(features > 0, features, features * features.dtype.type(alpha))
+    return kernel
+
+
+def _make_leaky_relu_grad_kernel(op, runtime):
+    alpha = op.attrs["alpha"]
+
+    def kernel(gradients, features):
+        return np.where(features > 0, gradients, gradients * gradients.dtype.type(alpha))
+    return kernel
+
+
+define("LeakyRelu", infer=rules.float_unary, make_kernel=_make_leaky_relu_kernel,
+       grad=lambda op, g: [activation_grad("LeakyReluGrad", g, _x(op),
+                                           {"alpha": op.attrs["alpha"]})])
+define("LeakyReluGrad", infer=_relu_grad_infer, make_kernel=_make_leaky_relu_grad_kernel,
+       grad=_again_on_features("LeakyReluGrad"))
 
 
 def leaky_relu(features, alpha=0.2, name=None):
-    with OpScope(name, "LeakyRelu", [features]) as scope:
+    """max-like `features > 0 ? features : alpha * features`, one LeakyRelu op (integer
+    features are cast to float32 first, as TF does)."""
+    with OpScope(name, "LeakyRelu", [features, alpha]) as scope:
         x = convert_to_tensor(features, name="features")
-        return maximum_of(x, x * alpha, name=scope)
+        if x.dtype.base_dtype.is_integer:
+            x = math_ops.cast(x, dtypes.float32)
+        alpha = float(np.float32(np.asarray(alpha).item()))  # a float attr holds a float32
+        return make_tensor("LeakyRelu", [x], scope, {"alpha": alpha})
 
 
 def _zeros_shaped_like(tensor):
@@ -220,18 +295,6 @@ def _zeros_shaped_like(tensor):
 
 def _zeros_like(tensor):
     return input_ops.zeros_like(tensor)
-
-
-def _where(condition, x, y):
-    return logic_ops.where(condition, x, y)
-
-
-def _as_float_mask(mask, like):
-    return math_ops.cast(mask, like.dtype.base_dtype)
-
-
-def maximum_of(x, y, name=None):
-    return math_ops.maximum(x, y, name=name)
 
 
 def function_for(op_type: str):
