@@ -1,6 +1,6 @@
 """Records each TensorFlow op type's output args into engine/graph/op_outputs.json.
 
-Run with a TensorFlow environment: `/tmp/gs/tfenv/bin/python tools/record_op_outputs.py`.
+Run with a TensorFlow environment: `<python with tensorflow-cpu> tools/record_op_outputs.py`.
 graphshell imports a GraphDef's op types it has no kernel for as kernel-less ops; their
 output dtypes come from this table (op_signatures.json holds full OpDefs of graphshell's own
 types only). Each arg is [type name or "", type_attr, number_attr, type_list_attr].

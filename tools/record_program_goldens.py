@@ -2,9 +2,9 @@
 
 Run it with an interpreter that has tensorflow-cpu (and tf-keras, for tf.compat.v1.layers):
 
-    /tmp/gs/tfenv/bin/python tools/record_program_goldens.py            # every program
-    /tmp/gs/tfenv/bin/python tools/record_program_goldens.py mlp_adam   # only the named ones
-    /tmp/gs/tfenv/bin/python tools/record_program_goldens.py --show     # print, write nothing
+    <python with tensorflow-cpu> tools/record_program_goldens.py            # every program
+    <python with tensorflow-cpu> tools/record_program_goldens.py mlp_adam   # only the named ones
+    <python with tensorflow-cpu> tools/record_program_goldens.py --show     # print, write nothing
 
 Each program runs as its own process (TF keeps global state between graphs) and its stdout is
 saved to tests/programs/goldens/<name>.txt; tests/test_tutorial_programs.py compares

@@ -366,7 +366,7 @@ def test_container_sets_the_container_attr_innermost_first():
         with tf.container("two"):
             v2 = tf.Variable(2.0)
     v3 = tf.Variable(3.0)
-    assert [v.op.get_attr("container") for v in (v1, v2, v3)] == ["one", "two", ""]
+    assert [v.op.get_attr("container") for v in (v1, v2, v3)] == [b"one", b"two", b""]
 
 
 def test_init_scope_leaves_control_dependencies_keeps_name_scope():
