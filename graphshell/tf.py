@@ -36,7 +36,8 @@ from .engine.autodiff.gradients import (
 )
 from .engine.autodiff.hessians import hessians
 from .engine.graph.devices import DeviceSpec
-from .engine.graph.graph import Graph, GraphKeys
+from .engine.graph.graph import Graph
+from .engine.graph.graph_keys import GraphKeys
 from .engine.graph.graph_api import (
     add_to_collection, add_to_collections, colocate_with, control_dependencies, device,
     disable_eager_execution, disable_v2_behavior, enable_eager_execution, enable_v2_behavior,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..engine.graph import dtypes, graph_api
 from ..engine.graph.build import OpScope
-from ..engine.graph.graph import GraphKeys
+from ..engine.graph.graph_keys import GraphKeys
 from ..engine.ops import summary_ops
 from . import namespace, tf_logging
 from .summary_writer import FileWriter, FileWriterCache, LazyProtoClass

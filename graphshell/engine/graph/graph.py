@@ -13,6 +13,7 @@ from . import devices, lookup, thread_local
 from .context import current_context
 from .control_deps import ControlDependencies
 from .frames import check_input_context
+from .op_scopes import OpScopes
 from .operation import Operation, attr_word, input_name
 from .registry import ShapeError
 from .shapes import shape_list_str
@@ -23,45 +24,7 @@ _VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 _VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\\/>-]*$")
 
 
-class GraphKeys:
-    """Standard collection names, spelled as TF 1.x spells them."""
-
-    GLOBAL_VARIABLES = "variables"
-    LOCAL_VARIABLES = "local_variables"
-    METRIC_VARIABLES = "metric_variables"
-    MODEL_VARIABLES = "model_variables"
-    TRAINABLE_VARIABLES = "trainable_variables"
-    SUMMARIES = "summaries"
-    QUEUE_RUNNERS = "queue_runners"
-    TABLE_INITIALIZERS = "table_initializer"
-    ASSET_FILEPATHS = "asset_filepaths"
-    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
-    REGULARIZATION_LOSSES = "regularization_losses"
-    CONCATENATED_VARIABLES = "concatenated_variables"
-    SAVERS = "savers"
-    WEIGHTS = "weights"
-    BIASES = "biases"
-    ACTIVATIONS = "activations"
-    UPDATE_OPS = "update_ops"
-    LOSSES = "losses"
-    SAVEABLE_OBJECTS = "saveable_objects"
-    RESOURCES = "resources"
-    LOCAL_RESOURCES = "local_resources"
-    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
-    INIT_OP = "init_op"
-    LOCAL_INIT_OP = "local_init_op"
-    READY_OP = "ready_op"
-    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
-    SUMMARY_OP = "summary_op"
-    GLOBAL_STEP = "global_step"
-    EVAL_STEP = "eval_step"
-    TRAIN_OP = "train_op"
-    COND_CONTEXT = "cond_context"
-    WHILE_CONTEXT = "while_context"
-    VARIABLES = GLOBAL_VARIABLES
-
-
-class Graph:
+class Graph(OpScopes):
     """A dataflow graph: ops in creation order (so creation order is a topological order)."""
 
     def __init__(self):
@@ -354,54 +317,6 @@ class Graph:
         op = element.op if isinstance(element, Tensor) else element
         return op not in self._unfetchable
 
-    # -- devices and colocation ---------------------------------------------------------------
-    @contextlib.contextmanager
-    def device(self, device_name_or_function: Any) -> Iterator[None]:
-        """Ops created inside get this device: a name merged with the enclosing scopes (inner
-        fields win), a function of the op returning a name, or None (enclosing scopes ignored)."""
-        scope = devices.DeviceScope(device_name_or_function)
-        self._device_scopes.append(scope)
-        try:
-            yield
-        finally:
-            if not self._device_scopes or self._device_scopes[-1] is not scope:
-                raise RuntimeError("Exiting device scope without proper scope nesting.")
-            self._device_scopes.pop()
-
-    @contextlib.contextmanager
-    def colocate_with(self, op: Any, ignore_existing: bool = False) -> Iterator[None]:
-        """Ops created inside join `op`'s colocation group (`_class` = ["loc:@name"]) and take
-        its device; the enclosing device scopes are ignored. `op=None` with
-        `ignore_existing=True` clears every constraint."""
-        if op is None and not ignore_existing:
-            raise ValueError("Trying to reset colocation (op is None) but ignore_existing is "
-                             "not True")
-        if op is not None and not isinstance(op, Operation):
-            op = _colocation_op_of(op)
-        saved_scopes, saved_stack = self._device_scopes, self._colocation_stack
-        self._device_scopes = []
-        if ignore_existing:
-            self._colocation_stack = []
-        if op is not None:
-            self._colocation_stack = self._colocation_stack + [op]
-        try:
-            yield
-        finally:
-            self._device_scopes, self._colocation_stack = saved_scopes, saved_stack
-
-    def _colocate_with_for_gradient(self, op, gradient_uid, ignore_existing=False):
-        return self.colocate_with(op, ignore_existing)
-
-    @contextlib.contextmanager
-    def gradient_override_map(self, op_type_map: dict[str, str]) -> Iterator[None]:
-        """Ops created inside use the named registered gradient instead of their own."""
-        saved = dict(self._gradient_overrides)
-        self._gradient_overrides.update(op_type_map)
-        try:
-            yield
-        finally:
-            self._gradient_overrides = saved
-
     # -- thread-local stacks -------------------------------------------------------------------
     def switch_to_thread_local(self) -> None:
         """Each thread keeps its own device, colocation, control-dependency and name stacks."""
@@ -460,15 +375,6 @@ def get_graph_from_inputs(values, default=None):
     if graph is not None:
         return graph
     return default if default is not None else get_default_graph()
-
-
-def _colocation_op_of(value) -> Operation:
-    """The op a Tensor, Variable or other graph value stands for when colocating with it."""
-    op = getattr(value, "op", None)
-    if isinstance(op, Operation):
-        return op
-    raise TypeError(f"colocate_with takes an Operation, Tensor or Variable, not "
-                    f"{type(value).__name__}: {value!r}")
 
 
 def _graph_element_of(value):

@@ -15,7 +15,8 @@ import weakref
 
 from ..graph import dtypes
 from ..graph.convert import convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..graph.shapes import TensorShape
 from ..ops import variable_scope as vs
 from ..ops import variables

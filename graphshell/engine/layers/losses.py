@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..graph import dtypes
 from ..graph.build import OpScope
 from ..graph.convert import convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..graph.shapes import TensorShape
 from ..ops import array_ops, input_ops, logic_ops, math_ops, nn_ops, reduce_ops, unary_ops
 from . import squeezing

@@ -10,7 +10,8 @@ from __future__ import annotations
 from ..graph import dtypes
 from ..graph.build import OpScope
 from ..graph.convert import constant, convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..ops import array_ops, input_ops, logic_ops, math_ops, reduce_ops
 from .weights_broadcast import assert_broadcastable, broadcast_weights
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..graph import dtypes
 from ..graph.convert import convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 
 
 class VariableScope:

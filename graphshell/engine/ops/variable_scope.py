@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..graph import dtypes
-from ..graph.graph import GraphKeys, get_default_graph, get_graph_from_inputs
+from ..graph.graph import get_default_graph, get_graph_from_inputs
+from ..graph.graph_keys import GraphKeys
 from .scope_defaults import VariableScope
 from .variable_store import AUTO_REUSE, VariableStore
 

@@ -14,7 +14,8 @@ import traceback
 from collections.abc import Sequence
 
 from ..graph import dtypes
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..graph.shapes import TensorShape
 from . import init_ops, variables
 

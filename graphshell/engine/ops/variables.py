@@ -9,7 +9,8 @@ from __future__ import annotations
 from ..graph import stacks
 from ..graph.build import make_op
 from ..graph.convert import constant, convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..graph.reference import Reference
 from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
 from ..graph.tensor import Tensor

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..graph import dtypes
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..graph.tensor import Tensor
 from ..ops import init_ops, variable_scope
 from ..ops.variables import Variable

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from ..graph import dtypes
 from ..graph.convert import convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..ops import control_flow, control_ops, init_ops, math_ops, state_ops, variable_scope
 from ..ops.variables import Variable, global_variables, trainable_variables
 from . import slots

@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..autodiff.gradients import gradients
 from ..graph import dtypes
 from ..graph.convert import convert_to_tensor
-from ..graph.graph import GraphKeys, get_default_graph
+from ..graph.graph import get_default_graph
+from ..graph.graph_keys import GraphKeys
 from ..graph.indexed_slices import IndexedSlices
 from ..graph.tensor import Tensor
 from ..ops import array_ops, control_ops, index_ops, mask_ops, math_ops, state_ops
