@@ -18,8 +18,8 @@ from ..graph.convert import convert_to_tensor
 from ..graph.graph import get_default_graph
 from ..graph.graph_keys import GraphKeys
 from ..graph.shapes import TensorShape
+from ..ops import init_ops, variables
 from ..ops import variable_scope as vs
-from ..ops import variables
 
 # The layer names taken in each graph, per base name (Keras's per-graph object name uids).
 _NAME_UIDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -174,6 +174,32 @@ class Layer:
         return self._current_scope.original_name_scope
 
     # -- weights -----------------------------------------------------------------------------
+    def _keep_kernel_and_bias_options(self, use_bias, kernel_initializer, bias_initializer,
+                                      kernel_regularizer, bias_regularizer, kernel_constraint,
+                                      bias_constraint) -> None:
+        """The options of a layer with a kernel and an optional bias (Dense, Conv2D...);
+        the bias starts at zeros unless told otherwise, as in TF."""
+        self.use_bias = use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer or init_ops.Zeros()
+        self.kernel_regularizer = kernel_regularizer
+        self.bias_regularizer = bias_regularizer
+        self.kernel_constraint = kernel_constraint
+        self.bias_constraint = bias_constraint
+
+    def _add_kernel_and_bias(self, kernel_shape, bias_shape) -> None:
+        """`kernel` and (with use_bias) `bias`, made with the options kept above."""
+        self.kernel = self.add_weight("kernel", shape=kernel_shape,
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", shape=bias_shape,
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint)
+
     def add_weight(self, name, shape, dtype=None, initializer=None, regularizer=None,
                    trainable=None, constraint=None, use_resource=None, partitioner=None,
                    **kwargs):

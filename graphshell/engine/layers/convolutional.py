@@ -9,7 +9,7 @@ before `conv2d_transpose/conv2d_transpose` (Conv2DBackpropInput).
 from __future__ import annotations
 
 from ..graph.shapes import TensorShape
-from ..ops import array_ops, conv_ops, init_ops, nn_ops
+from ..ops import array_ops, conv_ops, nn_ops
 from . import conv_utils
 from .base import Layer
 from .core import activation_function
@@ -39,13 +39,9 @@ class Conv2D(Layer):
         self.data_format = conv_utils.normalize_data_format(data_format)
         self.dilation_rate = conv_utils.normalize_tuple(dilation_rate, 2, "dilation_rate")
         self.activation = activation_function(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer or init_ops.Zeros()
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self._keep_kernel_and_bias_options(use_bias, kernel_initializer, bias_initializer,
+                                           kernel_regularizer, bias_regularizer,
+                                           kernel_constraint, bias_constraint)
 
     def _channel_axis(self) -> int:
         return -1 if self.data_format == "channels_last" else 1
@@ -62,16 +58,7 @@ class Conv2D(Layer):
                              f"input_shape received is {input_shape}, where axis "
                              f"{self._channel_axis()} (0-based) is the channel dimension, which "
                              "found to be `None`.")
-        self.kernel = self.add_weight("kernel", shape=self._kernel_shape(channels),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", shape=(self.filters,),
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self._add_kernel_and_bias(self._kernel_shape(channels), (self.filters,))
         self.built = True
 
     def _kernel_shape(self, channels: int) -> tuple:

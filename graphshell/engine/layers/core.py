@@ -15,7 +15,7 @@ import operator
 from ..graph import dtypes
 from ..graph.convert import constant
 from ..graph.shapes import TensorShape
-from ..ops import array_ops, contract_ops, control_flow, init_ops, linalg_ops, nn_ops, unary_ops
+from ..ops import array_ops, contract_ops, control_flow, linalg_ops, nn_ops, unary_ops
 from ..ops.nn_impl import dropout as nn_dropout
 from ..ops.static import static_value
 from .base import InputSpec, Layer
@@ -49,13 +49,9 @@ class Dense(Layer):
             raise ValueError("Received an invalid value for `units`, expected a positive "
                              f"integer. Received: units={units}")
         self.activation = activation_function(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = kernel_initializer
-        self.bias_initializer = bias_initializer or init_ops.Zeros()
-        self.kernel_regularizer = kernel_regularizer
-        self.bias_regularizer = bias_regularizer
-        self.kernel_constraint = kernel_constraint
-        self.bias_constraint = bias_constraint
+        self._keep_kernel_and_bias_options(use_bias, kernel_initializer, bias_initializer,
+                                           kernel_regularizer, bias_regularizer,
+                                           kernel_constraint, bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
 
     def build(self, input_shape) -> None:
@@ -67,16 +63,7 @@ class Dense(Layer):
         if last_dim is None:
             raise ValueError("The last dimension of the inputs to a Dense layer should be "
                              f"defined. Found None. Full input shape received: {input_shape}")
-        self.kernel = self.add_weight("kernel", shape=[last_dim, self.units],
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", shape=[self.units],
-                                        initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint)
+        self._add_kernel_and_bias([last_dim, self.units], [self.units])
         self.built = True
 
     def call(self, inputs):

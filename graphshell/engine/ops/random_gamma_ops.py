@@ -114,12 +114,16 @@ def gamma_samples(key: int, counter: int, num_samples: int, alphas: np.ndarray,
     return result.astype(np_type)
 
 
-def _infer_gamma(op):
-    shape = static_value(op._inputs[0])
-    alpha = op._inputs[1]._shape
-    if shape is None or alpha is None:
-        return [(op.attrs["T"], None)]
-    return [(op.attrs["T"], tuple(int(d) for d in np.ravel(shape)) + tuple(alpha))]
+def _infer_samples(dtype_attr: str):
+    """Samples shaped `shape` + the parameter's shape, in the dtype of attr `dtype_attr`."""
+    def infer(op):
+        dtype = op.attrs[dtype_attr]
+        shape = static_value(op._inputs[0])
+        params = op._inputs[1]._shape
+        if shape is None or params is None:
+            return [(dtype, None)]
+        return [(dtype, tuple(int(d) for d in np.ravel(shape)) + tuple(params))]
+    return infer
 
 
 def _make_gamma(op, runtime):
@@ -144,7 +148,7 @@ def _make_gamma(op, runtime):
     return sample
 
 
-define("RandomGamma", infer=_infer_gamma, make_kernel=_make_gamma, stateful=True,
+define("RandomGamma", infer=_infer_samples("T"), make_kernel=_make_gamma, stateful=True,
        grad=NOT_DIFFERENTIABLE)
 
 
@@ -241,12 +245,6 @@ def poisson_samples(key: int, counter: int, num_samples: int, rates: np.ndarray,
     return result.astype(np_type)
 
 
-def _infer_poisson(op):
-    shape = static_value(op._inputs[0])
-    rate = op._inputs[1]._shape
-    if shape is None or rate is None:
-        return [(op.attrs["dtype"], None)]
-    return [(op.attrs["dtype"], tuple(int(d) for d in np.ravel(shape)) + tuple(rate))]
 
 
 def _make_poisson(op, runtime):
@@ -268,7 +266,7 @@ def _make_poisson(op, runtime):
     return sample
 
 
-define("RandomPoissonV2", infer=_infer_poisson, make_kernel=_make_poisson, stateful=True,
+define("RandomPoissonV2", infer=_infer_samples("dtype"), make_kernel=_make_poisson, stateful=True,
        grad=NOT_DIFFERENTIABLE)
 
 
