@@ -18,13 +18,20 @@ from typing import Any
 import numpy as np
 
 from ..engine.graph import errors
+from ..engine.graph.devices import canonical_name
 from ..engine.graph.graph import Graph, reset_default_graph
 from ..engine.graph.stacks import get_default_session
 from ..engine.graph.tensor import Tensor
 from ..engine.ops.random_ops import set_random_seed
+from ..engine.run.protos import ConfigProto
 from ..engine.run.session import Session
 
 DEFAULT_GRAPH_SEED = 87654321  # TF's random_seed.DEFAULT_GRAPH_SEED, set before each test
+
+
+def _test_config(config, force_gpu: bool):
+    """TF's test sessions place softly unless a test forces the GPU or brings its config."""
+    return ConfigProto(allow_soft_placement=not force_gpu) if config is None else config
 
 
 class TestCase(unittest.TestCase):
@@ -64,6 +71,7 @@ class TestCase(unittest.TestCase):
     def session(self, graph: Graph | None = None, config=None, use_gpu: bool = True,
                 force_gpu: bool = False) -> Iterator[Session]:
         """A new session on `graph` (the default graph if None), default while the block runs."""
+        config = _test_config(config, force_gpu)
         with Session(graph=graph, config=config) as sess, sess.graph.as_default(), \
                 sess.as_default():
             yield sess
@@ -73,7 +81,7 @@ class TestCase(unittest.TestCase):
                        force_gpu: bool = False) -> Iterator[Session]:
         """The test's one session, made on first use and closed when the test ends."""
         if self._cached_session is None:
-            self._cached_session = Session(graph=graph, config=config)
+            self._cached_session = Session(graph=graph, config=_test_config(config, force_gpu))
         elif graph is not None and graph is not self._cached_session.graph:
             raise ValueError("The graph used to get the cached session is different than the "
                              "one that was used to create the session. Maybe create a new "
@@ -218,6 +226,10 @@ class TestCase(unittest.TestCase):
         shape_b = input_b.get_shape().as_list() if isinstance(input_b, Tensor) else \
             list(np.shape(input_b))
         self.assertAllEqual(shape_a, shape_b, msg=msg)
+
+    def assertDeviceEqual(self, device1, device2, msg=None) -> None:
+        """The two device names (strings or DeviceSpecs) name the same device."""
+        self.assertEqual(canonical_name(device1), canonical_name(device2), msg)
 
     def assertDTypeEqual(self, target, expected_dtype) -> None:
         """The value's numpy dtype is `expected_dtype`."""

@@ -4,6 +4,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 from graphshell import tf
 
@@ -65,3 +66,40 @@ def test_build_run_and_differentiate_scale_linearly():
     small = min(_chain_seconds(5_000) for _ in range(2))
     large = _chain_seconds(50_000)
     assert large / small < 30, f"10x the ops took {large / small:.1f}x the time"
+
+
+def test_gradients_pause_the_garbage_collector_and_put_it_back():
+    """tf.gradients runs with the cyclic collector off (its full passes find nothing to free
+    in a growing graph) and leaves it as it found it, on success and on error alone."""
+    import gc
+
+    seen = []
+
+    @tf.RegisterGradient("RecordsCollectorState")
+    def _recording(op, grad):
+        seen.append(gc.isenabled())
+        return [grad * 2.0 * op.inputs[0]]
+
+    with tf.Graph().as_default() as graph:
+        x = tf.constant(3.0)
+        with graph.gradient_override_map({"Square": "RecordsCollectorState"}):
+            y = tf.square(x)
+        assert gc.isenabled()
+        tf.gradients(y, x)
+        assert seen == [False] and gc.isenabled()
+        gc.disable()
+        try:
+            tf.gradients(y, x)
+            assert not gc.isenabled()  # a caller's choice is kept
+        finally:
+            gc.enable()
+        with graph.gradient_override_map({"Square": "FailsWhileDifferentiating"}):
+            z = tf.square(x)
+        with pytest.raises(RuntimeError, match="gradient failed"):
+            tf.gradients(z, x)
+        assert gc.isenabled()
+
+
+@tf.RegisterGradient("FailsWhileDifferentiating")
+def _failing_gradient(op, grad):
+    raise RuntimeError("gradient failed")

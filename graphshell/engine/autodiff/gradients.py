@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..graph import dtypes, registry
 from ..graph.build import OpScope, make_tensor
+from ..graph.collector import collector_paused
 from ..graph.convert import convert_to_tensor
 from ..graph.frames import WhileLoop, innermost_while_loop, outermost_while_loop_of
 from ..graph.graph import get_graph_from_inputs
@@ -22,9 +23,8 @@ from ..ops import (
     control_ops,
     index_ops,
     input_ops,
-    math_ops,
-    slicing_ops,
 )
+from .aggregation import aggregate_gradients
 from .loop_gradients import loop_gradients
 
 _TRAINABLE = {dtypes.float16, dtypes.float32, dtypes.float64, dtypes.complex64,
@@ -57,14 +57,15 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     if unconnected not in (UnconnectedGradients.NONE, UnconnectedGradients.ZERO):
         raise ValueError(f"Unknown value for unconnected_gradients: '{unconnected_gradients}'")
     get_graph_from_inputs(ys + xs + stop_gradients + [g for g in grad_ys if g is not None])
-    with OpScope(name, "gradients", ys + xs):
+    with collector_paused(), OpScope(name, "gradients", ys + xs):
         ys = [convert_to_tensor(y, name="y") for y in ys]
         xs = [_as_ref_tensor(x) for x in xs]
         stops = {_as_ref_tensor(t).op for t in stop_gradients}
         # called inside a while body: differentiate one pass of that loop (as TF does)
         loop = innermost_while_loop(ys[0].graph._control_flow_context) if ys else None
         grads = _Gradients(ys, xs, _initial_grads(ys, grad_ys), stops, base_frame=loop,
-                           gate=bool(gate_gradients), inside_body=loop is not None)
+                           gate=bool(gate_gradients), inside_body=loop is not None,
+                           colocate=bool(colocate_gradients_with_ops))
         return [grads.result(x, unconnected) for x in xs]
 
 
@@ -106,7 +107,8 @@ def _given_grad(y, grad_y, index):
     """grad_y as a tensor of y's dtype and a shape compatible with y's, or None."""
     if grad_y is None or isinstance(grad_y, IndexedSlices):
         return grad_y
-    if hasattr(grad_y, "dtype") and grad_y.dtype.base_dtype is not y.dtype.base_dtype:
+    given_dtype = getattr(getattr(grad_y, "dtype", None), "base_dtype", None)  # not numpy's
+    if given_dtype is not None and given_dtype is not y.dtype.base_dtype:
         raise TypeError(f"Gradient type {grad_y.dtype.base_dtype.name} generated for "
                         f"real or integer-valued tensor {y} with type "
                         f"{y.dtype.base_dtype.name} must match: grad_ys[{index}] needs "
@@ -135,8 +137,10 @@ class _Gradients:
     Ops are processed once all their consumers' gradients are in. A while loop counts as one
     unit: when the gradients of all its Exits are in, a gradient loop is built for it."""
 
-    def __init__(self, ys, xs, initial, stops, base_frame=None, gate=False, inside_body=False):
+    def __init__(self, ys, xs, initial, stops, base_frame=None, gate=False, inside_body=False,
+                 colocate=False):
         self.graph = ys[0].graph if ys else xs[0].graph
+        self.colocate = colocate
         self.xs_ops = {x.op for x in xs}
         self.inside_body = inside_body  # tf.gradients was called while building base_frame
         self.gate = gate  # each op's input gradients become available together (tf.tuple)
@@ -236,6 +240,12 @@ class _Gradients:
         return parts[0]
 
     def _backprop(self, op):
+        if not self.colocate:
+            return self._backprop_op(op)
+        with self.graph.colocate_with(op):  # colocate_gradients_with_ops: where op lives
+            return self._backprop_op(op)
+
+    def _backprop_op(self, op):
         out_grads = [self._aggregate(t) for t in op._outputs]
         if not any(g is not None for g in out_grads) or op in self.stops:
             return
@@ -303,36 +313,6 @@ class _Gradients:
         if grad is None and unconnected == UnconnectedGradients.ZERO:
             return input_ops.zeros_like(x)
         return grad
-
-
-def aggregate_gradients(parts):
-    """One gradient from several (TF's _AggregatedGrads): AddN of dense ones, and of all when
-    any is dense (IndexedSlices densified inside AddN's scope); IndexedSlices alone are
-    concatenated, values with values and indices with indices."""
-    if all(isinstance(part, Tensor) for part in parts):
-        return math_ops.add_n(parts)
-    if any(isinstance(part, Tensor) for part in parts):
-        with OpScope(None, "AddN", [_values_of(part) for part in parts]) as scope:
-            dense = [convert_to_tensor(part, name=f"inputs_{i}") for i, part in enumerate(parts)]
-            return math_ops.add_n(dense, name=scope)
-    slices = _with_one_index_dtype(parts)
-    return IndexedSlices(slicing_ops.concat([part.values for part in slices], 0),
-                         slicing_ops.concat([part.indices for part in slices], 0),
-                         slices[0].dense_shape)
-
-
-def _values_of(part):
-    return part.values if isinstance(part, IndexedSlices) else part
-
-
-def _with_one_index_dtype(slices):
-    """int32 indices become int64 when int64 ones are among them, so they concatenate."""
-    wide = [part for part in slices if part.indices.dtype.base_dtype is dtypes.int64]
-    if not wide or len(wide) == len(slices):
-        return slices
-    return [part if part in wide else IndexedSlices(
-        part.values, math_ops.cast(part.indices, dtypes.int64), part.dense_shape)
-        for part in slices]
 
 
 def _gradient_function(op):

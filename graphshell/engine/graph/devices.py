@@ -245,7 +245,10 @@ def apply_device_scopes(op, scopes: list[DeviceScope]) -> None:
 
 def colocation_groups_of(op) -> list[bytes]:
     """`[b"loc:@<name>"]` entries of the op's `_class` attr, or its own group if it has none."""
-    groups = [group for group in op.attrs.get("_class", ()) if group.startswith(b"loc:@")]
+    classes = op.attrs.get("_class", ())
+    if hasattr(classes, "list"):  # an AttrValue message set through op._set_attr
+        classes = list(classes.list.s)
+    groups = [group for group in classes if group.startswith(b"loc:@")]
     return groups or [f"loc:@{op.name}".encode()]
 
 

@@ -13,6 +13,7 @@ from . import devices, lookup, thread_local
 from .context import current_context
 from .control_deps import ControlDependencies
 from .frames import check_input_context
+from .graph_def import signature_attrs
 from .op_scopes import OpScopes
 from .operation import Operation, attr_word, input_name
 from .registry import ShapeError
@@ -235,7 +236,8 @@ class Graph(OpScopes):
         if op._opdef.ref_inputs:
             refs = [op._inputs[i].op for i in sorted(op._opdef.ref_inputs)
                     if i < len(op._inputs) and op._inputs[i].dtype.is_ref]
-            if refs:
+            # graphshell's one Merge type is TF's RefMerge only when every input is a ref
+            if refs and (op.type != "Merge" or len(refs) == len(op._inputs)):
                 scopes, stack = [], stack + refs
         if scopes:
             devices.apply_device_scopes(op, scopes)
@@ -338,8 +340,8 @@ class Graph(OpScopes):
     def as_graph_def(self, from_version: int | None = None, add_shapes: bool = False) -> Any:
         """TF's GraphDef message of every op (from_version is accepted and, as in TF 2,
         ignored); add_shapes adds each node's `_output_shapes`. Needs tensorboard's protos."""
-        from . import graph_def
-        return graph_def.graph_def(list(self._ops), add_shapes)
+        from . import function_library
+        return function_library.graph_def(list(self._ops), add_shapes)
 
     @property
     def graph_def_versions(self) -> Any:
@@ -350,8 +352,8 @@ class Graph(OpScopes):
 
 def node_summary(op) -> str:
     """`AddV2[T=DT_FLOAT](Const, Const_1)`, as TF prints a node in shape errors."""
-    attrs = {}
-    if op._inputs:
+    attrs = signature_attrs(op)
+    if not attrs and op._inputs:  # a graphshell-only op type: TF's usual T
         attrs["T"] = op._inputs[0].dtype
     attrs.update({k: v for k, v in op.attrs.items() if not k.startswith("_") and k != "value"})
     words = ", ".join(f"{key}={attr_word(attrs[key])}" for key in sorted(attrs))

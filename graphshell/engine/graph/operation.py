@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import devices, dtypes, shapes, stacks
+from .graph_def import signature_attrs
 
 if TYPE_CHECKING:  # type-only imports may not point back up: graph imports this
     from .registry import OpDef
@@ -80,6 +81,9 @@ class Operation:
             return _as_tf_attr(self.attrs[name])
         except KeyError:
             pass
+        derived = signature_attrs(self)  # T, N, Tidx, defaults: as the NodeDef has them
+        if name in derived:
+            return derived[name]
         if name == "T" and self._inputs:  # the element type most ops are typed by
             return self._inputs[0].dtype.base_dtype
         raise ValueError(f"Operation {self.name!r} has no attr named '{name}'.")

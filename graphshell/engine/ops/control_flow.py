@@ -11,8 +11,10 @@ from ..graph.build import OpScope, make_op
 from ..graph.convert import convert_to_tensor
 from ..graph.frames import CondBranch, enclosing_contexts
 from ..graph.graph import get_default_graph
+from ..graph.indexed_slices import IndexedSlices
 from ..graph.operation import Operation
 from ..graph.registry import define
+from ..graph.sparse_tensor import SparseTensor
 from ..graph.tensor import Tensor
 from ..run.runtime import VariableRef
 from . import array_ops, control_ops, rules
@@ -41,10 +43,17 @@ def _switch_grad(op, grad_false, grad_true):
     return [merge([grad_false, grad_true], name="cond_grad")[0], None]
 
 
+def _merged_shape(shapes):
+    """TF's Merge shape: the dims all inputs agree on, unknown where they differ; an unknown
+    rank if any input's rank is unknown or the ranks differ."""
+    if any(shape is None for shape in shapes) or len({len(shape) for shape in shapes}) > 1:
+        return None
+    return tuple(dims[0] if all(d == dims[0] for d in dims) else None for dims in zip(*shapes))
+
+
 def _infer_merge(op):
     first = op._inputs[0]
-    shapes = [t._shape for t in op._inputs]
-    shape = shapes[0] if all(s == shapes[0] for s in shapes) else None
+    shape = _merged_shape([t._shape for t in op._inputs])
     all_refs = all(t.dtype.is_ref for t in op._inputs)
     return [(first.dtype if all_refs else first.dtype.base_dtype, shape), (dtypes.int32, ())]
 
@@ -71,7 +80,8 @@ def _merge_grad(op, grad, _index_grad):
     pred = op.attrs.get("_pred")
     if pred is None:
         raise LookupError(f"cannot differentiate through Merge '{op.name}' built outside tf.cond")
-    return list(switch(grad, pred, name="cond_grad"))
+    with grad.graph.colocate_with(grad.op, ignore_existing=True):  # as TF routes a value
+        return list(switch(grad, pred, name="cond_grad"))
 
 
 for _type in ("Switch", "RefSwitch"):
@@ -107,8 +117,8 @@ class CondContext(CondBranch):
 
     def _route_in(self, tensor: Tensor) -> Tensor:
         source = self._as_outer_sees(tensor)
-        with self._building_outside():
-            switched = switch(source, self.pred)[self.branch]
+        with self._building_outside(), self.graph.colocate_with(source.op, ignore_existing=True):
+            switched = switch(source, self.pred)[self.branch]  # TF colocates it with its data
         self.graph.prevent_fetching(switched.op)
         # the Switch belongs to the branch (TF's CondContext), whose values may be fed even in a
         # while loop, which marked it unfeedable when it was built at the branch's edge
@@ -191,6 +201,14 @@ def _flatten(structure):
         keys = list(structure)
         leaves, inner = _flatten([structure[k] for k in keys])
         return leaves, lambda values: type(structure)(zip(keys, inner(values)))
+    if isinstance(structure, IndexedSlices):  # merged part by part, as TF's cond does
+        parts = [structure.values, structure.indices]
+        if structure.dense_shape is not None:
+            parts.append(structure.dense_shape)
+        return parts, lambda values: IndexedSlices(*values)
+    if isinstance(structure, SparseTensor):
+        parts = [structure.indices, structure.values, structure.dense_shape]
+        return parts, lambda values: SparseTensor(*values)
     return [structure], lambda values: values[0]
 
 

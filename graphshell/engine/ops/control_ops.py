@@ -42,8 +42,9 @@ def group(*inputs, name=None):
 
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor`'s value, produced only after `dependencies` ran."""
+    graph = get_default_graph()
     with (OpScope(name, "control_dependency", list(dependencies) + [output_tensor]) as scope,
-          get_default_graph().control_dependencies(dependencies)):
+          graph.colocate_with(output_tensor), graph.control_dependencies(dependencies)):
         return array_ops.identity(output_tensor, name=scope)
 
 

@@ -20,7 +20,12 @@ def _infer_gather(op):
     axis = static_value(axis)
     if params._shape is None or indices._shape is None or axis is None:
         return [(params.dtype.base_dtype, None)]
-    axis = rules.normalize_axis(int(axis), len(params._shape))
+    axis = int(axis)
+    needed = -axis if axis < 0 else axis + 1  # TF asks params for at least this rank
+    if len(params._shape) < needed:
+        raise ShapeError(f"Shape must be at least rank {needed} but is rank "
+                         f"{len(params._shape)}")
+    axis = rules.normalize_axis(axis, len(params._shape))
     return [(params.dtype.base_dtype,
              params._shape[:axis] + indices._shape + params._shape[axis + 1:])]
 
@@ -44,7 +49,8 @@ def _gather_grad(op, g):
     """The rows of `g` as an IndexedSlices of params' shape (TF's _GatherV2Grad); along another
     axis, that axis is transposed first, summed by index and transposed back."""
     params, indices, axis = op._inputs
-    params_shape = array_ops.shape(params)
+    with params.graph.colocate_with(params):  # TF reads the shape where params live
+        params_shape = array_ops.shape(params)
     indices_size = array_ops.expand_dims(array_ops.size(indices), 0)
     axis_value = static_value(axis)
     if axis_value is None or int(axis_value) != 0:

@@ -29,7 +29,7 @@ def _dimension_to_tensor(d, dtype=None, name=None, as_ref=False):
     if d.value is None:
         raise ValueError(f"Cannot convert unknown Dimension {d} to a Tensor.")
     dtype = _index_dtype(str(d), dtype, "Dimension", False)
-    return constant(d.value, dtype=dtype, name=name or "Const")
+    return constant(d.value, dtype=dtype, name=name or "shape_as_tensor")  # TF's default name
 
 
 def _shape_to_tensor(s, dtype=None, name=None, as_ref=False):
@@ -37,7 +37,7 @@ def _shape_to_tensor(s, dtype=None, name=None, as_ref=False):
         raise ValueError(f"Cannot convert a partially known TensorShape {s} to a Tensor.")
     dims = s.as_list()
     dtype = _index_dtype(str(s), dtype, "TensorShape", any(d >= _INT32_LIMIT for d in dims))
-    return constant(np.array(dims, dtype=dtype.as_numpy_dtype), name=name or "Const")
+    return constant(np.array(dims, dtype=dtype.as_numpy_dtype), name=name or "shape_as_tensor")
 
 
 register_tensor_conversion_function(Dimension, _dimension_to_tensor, priority=100)

@@ -28,10 +28,14 @@ def _infer_concat(op):
         return [(dtype, None if not known else (None,) * len(known[0]))]
     rank = len(known[0])
     axis = rules.normalize_axis(int(axis), rank)
-    rest = rules.merge_all_same([s[:axis] + (0,) + s[axis + 1:] for s in known])
+    # TF merges the dims before and after the axis as two shapes, input by input
+    before, after = known[0][:axis], known[0][axis + 1:]
+    for shape in known[1:]:
+        before = rules.merge_all_same([before, shape[:axis]])
+        after = rules.merge_all_same([after, shape[axis + 1:]])
     sizes = [s[axis] for s in known]
     total = None if None in sizes or len(known) < len(values) else sum(sizes)
-    return [(dtype, rest[:axis] + (total,) + rest[axis + 1:])]
+    return [(dtype, before + (total,) + after)]
 
 
 def _check_concat_ranks(known, axis) -> None:
@@ -151,8 +155,22 @@ def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
         return make_tensor("Slice", [x, begin, size], scope)
 
 
+def _check_paddings_shape(x, paddings) -> None:
+    """TF's Pad shape checks: paddings is [rank, 2] for the input's rank."""
+    if paddings._shape is None:
+        return
+    if len(paddings._shape) != 2:
+        raise ShapeError(f"Shape must be rank 2 but is rank {len(paddings._shape)}")
+    rows, columns = paddings._shape
+    if columns is not None and columns != 2:
+        raise ShapeError(f"Dimension must be 2 but is {columns}")
+    if rows is not None and x._shape is not None and rows != len(x._shape):
+        raise ShapeError(f"Shape must be rank {rows} but is rank {len(x._shape)}")
+
+
 def _infer_pad(op):
     x, paddings = op._inputs
+    _check_paddings_shape(x, paddings)
     amounts = static_value(paddings)
     if x._shape is None or amounts is None:
         return [(x.dtype.base_dtype, None if x._shape is None else (None,) * len(x._shape))]

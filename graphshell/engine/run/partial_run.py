@@ -6,6 +6,7 @@ from ..graph import errors
 from .feeds import resolve_feeds
 from .fetches import FetchHandler
 from .interrupts import StepInterrupts
+from .placement import check_runnable
 
 
 class PartialRun:
@@ -14,6 +15,7 @@ class PartialRun:
     def __init__(self, session, fetches, feeds):
         self._session = session
         graph = session.graph
+        check_runnable(graph, session._config)  # TF places the graph when the step is set up
         setup = FetchHandler(graph, fetches, {})
         if not (setup.tensors or setup.targets):
             raise errors.InvalidArgumentError(
@@ -22,6 +24,10 @@ class PartialRun:
         self._fed = set()
         self._fetched = set()
         self._allowed_feeds = {graph.as_graph_element(f, allow_operation=False) for f in feeds}
+        for tensor in setup.tensors:
+            if tensor in self._allowed_feeds:
+                raise errors.InvalidArgumentError(None, None,
+                                                  f"{tensor.name} is both fed and fetched.")
         self._known = {}  # tensors fed or computed earlier in this step -> value
         self._done = False
 
@@ -53,6 +59,9 @@ class PartialRun:
             if tensor not in self._pending and tensor not in self._known:
                 raise errors.InvalidArgumentError(
                     None, None, f"The fetch {tensor.name} was not specified in partial_run_setup.")
+        # a refused call uses up none of its feeds (as TF)
+        _check_computable(handler.tensors, self._allowed_feeds - self._fed - set(feeds),
+                          {**self._known, **feeds})
         self._fed.update(feeds)
         self._known.update(feeds)
         with StepInterrupts() as interrupts:  # a Ctrl-C held back during the step ends here
@@ -69,3 +78,29 @@ class PartialRun:
                 step.results = results
                 session._publish(step)
         return results
+
+
+def _check_computable(fetches, unfed: set, known: dict) -> None:
+    """Refuses a fetch that needs a feed of this step not given yet (TF names that feed)."""
+    if not unfed:
+        return
+    seen: set = set()
+    pending: list = []
+
+    def reach(tensor) -> None:
+        if tensor in unfed:
+            raise errors.InvalidArgumentError(
+                None, None, f"Fetch {tensor.name} can't be computed from the feeds that have been "
+                            "fed so far.")
+        if tensor not in known:
+            pending.append(tensor.op)
+    for tensor in fetches:
+        reach(tensor)
+    while pending:
+        op = pending.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        for tensor in op._inputs:
+            reach(tensor)
+        pending.extend(op._control_inputs)

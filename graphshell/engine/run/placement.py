@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..graph.devices import LOCAL_CPU, DeviceSpec
 from ..graph.errors import InvalidArgumentError
+from .colocation import ColocationGroups
 
 
 def check_runnable(graph, config) -> None:
@@ -65,18 +66,21 @@ def _consumers(op):
 
 
 def check_placement(graph, config) -> None:
-    """Raises TF's InvalidArgumentError for an op whose device no local device matches.
+    """Raises TF's InvalidArgumentError for a colocation group whose devices conflict, or an
+    op whose (group's) device no local device matches.
 
     TF places the whole graph, not only the ops a step needs, and places a generator (an op
     without inputs and with one value output, such as a Const) with its consumer, so a failing
     consumer is reported before a failing generator. What was checked is remembered on the
     graph, so a repeated step costs nothing."""
     soft = bool(config is not None and config.allow_soft_placement)
+    groups = _grown_groups(graph, soft)
     start, failed_op, failed_generator = graph._placement_checked.get(soft, (0, None, None))
     ops = graph._ops
     if failed_op is None:
         for op in ops[start:]:
-            if op.device and not _fits_local_cpu(op.device, soft):
+            device = groups.requested_name(op)
+            if device and not _fits_local_cpu(device, soft):
                 if not _is_generator(op):
                     failed_op = op
                     break
@@ -84,12 +88,41 @@ def check_placement(graph, config) -> None:
         graph._placement_checked[soft] = (len(ops), failed_op, failed_generator)
     failed = failed_op or failed_generator
     if failed is not None:
+        _raise_unplaceable(failed, groups)
+
+
+def _grown_groups(graph, soft: bool) -> ColocationGroups:
+    """The graph's colocation groups, extended by the ops created since the last step."""
+    key = ("colocation", soft)
+    groups = graph._placement_checked.get(key) or ColocationGroups(soft)
+    if groups.ops_added < len(graph._ops):
+        graph._placement_checked.pop(key, None)  # kept only once it holds every op
+        groups.add(graph._ops[groups.ops_added:])
+    graph._placement_checked[key] = groups
+    return groups
+
+
+def _raise_unplaceable(failed, groups: ColocationGroups):
+    """TF's message for the first op of the failing op's group (in creation order)."""
+    members = groups.group_members(failed)
+    op = next((member for member in members if not _is_generator(member)), members[0])
+    wanted = groups.requested_device(op).to_string()
+    if DeviceSpec.from_string(op.device).to_string() == wanted:
         raise InvalidArgumentError(
-            None, failed,
-            f"Cannot assign a device for operation {failed.name}: {{{{node {failed.name}}}}} "
-            f"was explicitly assigned to {failed.device} but available devices are "
+            None, op,
+            f"Cannot assign a device for operation {op.name}: {{{{node {op.name}}}}} "
+            f"was explicitly assigned to {op.device} but available devices are "
             f"[ {LOCAL_CPU} ]. Make sure the device specification refers to a valid device.\n"
-            f"\t [[{failed.name}]]")
+            f"\t [[{op.name}]]")
+    listing = "\n".join(f"  {member.name} ({member.type}) {member.device}".rstrip()
+                        for member in members)
+    raise InvalidArgumentError(
+        None, op,
+        f"Cannot assign a device for operation {op.name}: Could not satisfy explicit device "
+        f"specification '{op.device}' because the node {{{{colocation_node {op.name}}}}} was "
+        f"colocated with a group of nodes that required incompatible device '{wanted}'. All "
+        f"available devices [{LOCAL_CPU}]. \nColocation members and user-requested devices:\n"
+        f"{listing}\n\t [[{{{{node {op.name}}}}}]]")
 
 
 def _is_generator(op) -> bool:

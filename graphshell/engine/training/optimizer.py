@@ -142,7 +142,8 @@ class Optimizer:
             for grad, var in converted:
                 if grad is None:
                     continue
-                with graph.name_scope("update_" + var.op.name):
+                # the update's ops join the variable's colocation group (as TF's)
+                with graph.name_scope("update_" + var.op.name), graph.colocate_with(var):
                     update_ops.append(self._update_op(grad, var))
             if global_step is None:
                 apply_updates = self._finish(update_ops, scope)
@@ -213,7 +214,8 @@ class Optimizer:
         key = (name, colocate_with.graph)
         variable = self._non_slot_dict.get(key)
         if variable is None:
-            variable = Variable(initial_value, name=name, trainable=False)
+            with colocate_with.graph.colocate_with(colocate_with):
+                variable = Variable(initial_value, name=name, trainable=False)
             self._non_slot_dict[key] = variable
         return variable
 

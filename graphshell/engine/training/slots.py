@@ -7,13 +7,19 @@ makes them: its initializer ops are `W/Adam/Initializer/zeros` and so on.
 
 from __future__ import annotations
 
+import contextlib
+
 from ..graph.shapes import TensorShape
 from ..ops import array_ops, init_ops, input_ops, variable_scope
 from ..ops.variables import Variable
 
 
+@contextlib.contextmanager
 def _slot_scope(primary, name: str):
-    return variable_scope.variable_scope(None, default_name=f"{primary.op.name}/{name}")
+    """The slot's variable scope, its ops colocated with the primary variable (as TF's)."""
+    with primary.op.graph.colocate_with(primary), \
+            variable_scope.variable_scope(None, default_name=f"{primary.op.name}/{name}") as scope:
+        yield scope
 
 
 def _slot_variable(initializer, shape, dtype, validate_shape: bool):
