@@ -42,6 +42,9 @@ class OpDef:
     # (op, argument expressions) -> a Python expression computing exactly what the kernel
     # computes, or None: the compiled tier writes it in place of a kernel call
     inline: Callable[[object, list[str]], str | None] | None = None
+    # the kernel can wait for another step or thread (a queue's dequeue), so a Ctrl-C may stop
+    # the step in the middle: plans holding it journal the variables they write
+    may_wait: bool = False
 
 
 _REGISTRY: dict[str, OpDef] = {}
@@ -49,7 +52,7 @@ _REGISTRY: dict[str, OpDef] = {}
 
 def define(op_type: str, infer, kernel=None, make_kernel=None, grad=None, stateful=False,
            ref_inputs=(), inline_value=None, multi_output=False, control_flow=False,
-           inline=None) -> OpDef:
+           inline=None, may_wait=False) -> OpDef:
     """Registers an op type. Give `kernel` (a function of input values) or `make_kernel`."""
     if op_type in _REGISTRY:
         raise ValueError(f"op type {op_type!r} is defined twice")
@@ -58,7 +61,8 @@ def define(op_type: str, infer, kernel=None, make_kernel=None, grad=None, statef
             raise ValueError(f"op type {op_type!r} needs a kernel")
         make_kernel = _constant_kernel_factory(kernel)
     opdef = OpDef(op_type, infer, make_kernel, grad, stateful, frozenset(ref_inputs),
-                  inline_value, multi_output, control_flow, shared_kernel=kernel, inline=inline)
+                  inline_value, multi_output, control_flow, shared_kernel=kernel, inline=inline,
+                  may_wait=may_wait)
     _REGISTRY[op_type] = opdef
     return opdef
 

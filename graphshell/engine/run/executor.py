@@ -40,9 +40,11 @@ def execute(plan: Plan, feed_values, runtime, interrupts, timed: bool = False,
     `keep_values`.
 
     The step is all-or-none under Ctrl-C (`interrupts`, see interrupts.py): a plan without
-    loops holds Ctrl-C back until the step is over; one with loops (or any step on a thread
-    that Ctrl-C reaches asynchronously) journals the variables it writes and puts them back
-    if interrupted. What leaves the step is copied from the variables' buffers at its end.
+    loops holds Ctrl-C back until the step is over; one with loops or with an op that may wait
+    (a queue's dequeue takes a held Ctrl-C, since a wait has no end to hold it for), or any
+    step on a thread that Ctrl-C reaches asynchronously, journals the variables it writes and
+    puts them back if interrupted. What leaves the step is copied from the variables' buffers
+    at its end.
 
     With `timeout_ms` the step runs interpreted and checks the clock before each op (each
     loop iteration runs ops too), raising TF's DeadlineExceededError once the time is up."""
@@ -55,7 +57,7 @@ def execute(plan: Plan, feed_values, runtime, interrupts, timed: bool = False,
         interrupts.stop_once()
     else:
         interrupts.hold()
-    if plan.has_loops or not interrupts.can_hold:
+    if plan.has_loops or plan.may_wait or not interrupts.can_hold:
         runtime.journal = {}
     try:
         if compiled is not None:

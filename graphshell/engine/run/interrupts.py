@@ -54,6 +54,12 @@ class StepInterrupts:
         """The next Ctrl-C stops the step; the ones after it wait until the step is over."""
         self._holding, self._once = False, True
 
+    def take_pending(self) -> bool:
+        """Forgets a held-back Ctrl-C and says whether there was one (a kernel that waits
+        raises it itself)."""
+        pending, self._pending = self._pending, None
+        return pending is not None
+
     def _on_interrupt(self, signum, frame) -> None:
         if self._holding:
             self._pending = (signum, frame)

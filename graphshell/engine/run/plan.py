@@ -33,6 +33,7 @@ class Plan:
         slots, out_slots, template, ref_slots = self._allocate_slots()
         ops = self.ops
         self.has_loops = any(while_loop_of(op) is not None for op in ops)
+        self.may_wait = any(op._opdef.may_wait for op in ops)
         tracks_dead = self.tracks_dead = self.has_loops or any(op._opdef.control_flow
                                                                for op in ops)
         entries = []

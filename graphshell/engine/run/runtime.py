@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -132,13 +133,17 @@ class Runtime:
     """The mutable state one session owns: variables and random generators, keyed by op.
 
     `journal` is None, or, while a step that may be interrupted runs, each variable's value
-    before the step's first write to it (`rollback` puts them back)."""
+    before the step's first write to it. `undo_log` holds how to undo the running step's
+    changes to resources (queues, iterators), in every step: a kernel that waits can end with
+    Ctrl-C even a step that holds Ctrl-C back and keeps no journal. `rollback` undoes both."""
 
     def __init__(self):
         self.variables = {}
         self.journal = None
+        self.undo_log: list[Callable[[], None]] = []
         self._refs = {}
         self._generators = {}
+        self._resources: dict = {}
 
     def ref(self, variable_op) -> VariableRef:
         ref = self._refs.get(variable_op)
@@ -147,8 +152,12 @@ class Runtime:
         return ref
 
     def rollback(self) -> None:
-        """Puts back every variable the journal holds: the step leaves no trace in them."""
+        """Puts back every variable the journal holds and undoes the step's resource changes,
+        newest first: the step leaves no trace in them."""
         journal, self.journal = self.journal or {}, None
+        log, self.undo_log = self.undo_log, []
+        while log:
+            log.pop()()
         for key, (old, saved) in journal.items():
             if old is _UNSET:
                 self.variables.pop(key, None)
@@ -178,6 +187,24 @@ class Runtime:
                     except MemoryError:  # keeping a value never fails the step: not kept
                         copy = None
                 values[slot] = copy
+
+    def resource(self, key, make):
+        """The stateful resource (a queue, an iterator, a reader...) this session keeps under
+        `key`, made by `make()` on first use; it lives as long as the session, as TF's
+        resource manager keeps a kernel's resource per container and shared name."""
+        found = self._resources.get(key)
+        if found is None:
+            found = self._resources[key] = make()
+        return found
+
+    def record_undo(self, undo: Callable[[], None]) -> None:
+        """Records `undo()`, which gives back one change the running step made to a resource
+        if the step is rolled back."""
+        self.undo_log.append(undo)
+
+    def existing_resource(self, key):
+        """The resource kept under `key`, or None if no step has made it yet."""
+        return self._resources.get(key)
 
     def random_state(self, op, make):
         """One random op's state in this session (TF's per-kernel generator), made on first use

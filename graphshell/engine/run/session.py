@@ -20,6 +20,7 @@ from .interrupts import StepInterrupts
 from .partial_run import PartialRun
 from .placement import check_runnable
 from .runtime import Runtime
+from .waits import STEP_WAITS, StepWaits
 
 
 class BaseSession:
@@ -35,6 +36,7 @@ class BaseSession:
         self._plans = {}
         self._step_count = 0
         self._lock = threading.RLock()
+        self._waits = self._runtime.resource(STEP_WAITS, lambda: StepWaits(self._lock))
         self.id = next(current_context().session_numbers)  # Session#N counts per context
         self._listeners = []
 
@@ -79,6 +81,7 @@ class BaseSession:
         """Frees the session; closing twice is fine, using a closed session is a RuntimeError."""
         self._closed = True
         self._plans.clear()
+        self._waits.close()
 
     def as_default(self) -> AbstractContextManager:
         """A context manager that makes this the default session; it does not close it."""
@@ -115,30 +118,40 @@ class BaseSession:
         it has built the results (a failed step is published here). `interrupts` is the
         StepInterrupts the caller runs the step in."""
         plan = self._plan(handler.tensors, handler.targets, feeds)
-        number = steps.next_step_number()
         keep_values = current_context().keep_step_values  # a shell's context keeps them
-        self._step_count += 1
         fed = list(plan.fed) + [t for t in handler.fed_fetches if t not in plan.fed]
-        record = dict(number=number, session_step=self._step_count, session=self,
-                      origin=origin, fetches=fetches, feed_dict=feed_dict, plan=plan,
+        record = dict(session=self, origin=origin, fetches=fetches, feed_dict=feed_dict, plan=plan,
                       fed_tensors=fed, fed_fetches=handler.fed_fetches)
         try:
             timed = run_metadata is not None and protos.wants_trace(options)
-            values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds),
-                                                    self._runtime, interrupts, timed,
-                                                    keep_values, self._timeout_ms(options))
+            timeout_ms = self._timeout_ms(options)
+            with self._waits.step(self._runtime, timeout_ms):
+                values, stamps, slots, counts = execute(plan, _feed_values(plan, feeds),
+                                                        self._runtime, interrupts, timed,
+                                                        keep_values, timeout_ms)
         except StepFailure as failure:
             step = steps.Step(timestamps=failure.timestamps, counts=failure.counts,
                               error=failure.error,
-                              values=failure.values if keep_values else None, **record)
+                              values=failure.values if keep_values else None, **record,
+                              **self._step_numbers())
             self._publish(step)
             cause = failure.__cause__
             raise failure.error from (cause if cause is not failure.error else None)
         step = steps.Step(timestamps=stamps, counts=counts,
-                          values=slots if keep_values else None, **record)
+                          values=slots if keep_values else None, **record,
+                          **self._step_numbers())
         if run_metadata is not None and protos.wants_trace(options) and plan.ops:
             protos.fill_run_metadata(run_metadata, step)
+        if run_metadata is not None and getattr(options, "output_partition_graphs", False):
+            from .run_metadata import partition_graph  # GraphDefs need tensorboard's protos
+            run_metadata.partition_graphs = [partition_graph(step)]
         return values, step
+
+    def _step_numbers(self) -> dict:
+        """A step's numbers, taken once it has run, so the steps a waiting kernel ran inside it
+        (queue runners' enqueues) come before it."""
+        self._step_count += 1
+        return {"number": steps.next_step_number(), "session_step": self._step_count}
 
     def _timeout_ms(self, options) -> int:
         """The step's time limit: RunOptions.timeout_in_ms, else the ConfigProto's."""
