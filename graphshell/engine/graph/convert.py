@@ -67,6 +67,8 @@ def _python_to_numpy(value, dtype):
     except OverflowError:
         array = _wrapped_integers(value, np_type)
     if array.dtype.kind in "SU" or (dtype is not None and dtype.base_dtype is dtypes.string):
+        if array.dtype.kind == "S":  # numpy's bytes type drops trailing NULs: keep the objects
+            array = np.array(value, dtype=object)
         return _as_bytes_array(array)
     if array.dtype.kind == "O":
         raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. Contents: "

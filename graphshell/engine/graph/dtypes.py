@@ -179,7 +179,7 @@ _BY_PYTHON = {float: float32, bool: bool_, object: string}
 # Element types TF has that graphshell cannot compute with: numpy has no such type.
 _UNSUPPORTED_NAMES = frozenset(
     name + suffix for suffix in ("", "_ref") for name in (
-        "variant", "int4", "uint4",
+        "int4", "uint4",
         "int2", "uint2", "float8_e5m2", "float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2fnuz",
         "float8_e4m3b11fnuz", "float4_e2m1fn"))
 
@@ -234,6 +234,11 @@ resource = _make("resource", object, 20)
 _BY_NAME[resource.name] = resource
 _BY_NAME[resource._ref.name] = resource._ref
 _BY_ENUM[resource._enum] = resource
+# What a dataset op outputs: the dataset as an opaque value (a tf.data pipeline stage).
+variant = _make("variant", object, 21)
+_BY_NAME[variant.name] = variant
+_BY_NAME[variant._ref.name] = variant._ref
+_BY_ENUM[variant._enum] = variant
 
 
 # -- element types TF names but numpy cannot hold ---------------------------------------------
