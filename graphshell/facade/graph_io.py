@@ -1,5 +1,5 @@
-"""GraphDef files: tf.GraphDef (and its NodeDef, AttrValue... messages), tf.train.write_graph,
-tf.import_graph_def.
+"""GraphDef files: tf.GraphDef (and its NodeDef, AttrValue... messages, and tf.MetaGraphDef),
+tf.train.write_graph, tf.import_graph_def.
 
 The messages are TF's own, from tensorboard's protos (the optional `graphshell[tensorboard]`
 extra), imported on first use, never at `import graphshell.tf`.
@@ -8,11 +8,12 @@ extra), imported on first use, never at `import graphshell.tf`.
 from __future__ import annotations
 
 import os
-import tempfile
 
 from ..engine.graph import graph_def as graph_def_module
 from ..engine.graph.graph import Graph
 from ..engine.graph.graph_def_import import import_graph_def
+from ..engine.graph.meta_graph import write_proto_file
+from . import meta_graph as meta_graph_api
 from .summary_writer import LazyProtoClass
 
 _PROTO_MODULES = {"GraphDef": "graph", "NodeDef": "node_def", "AttrValue": "attr_value",
@@ -20,6 +21,8 @@ _PROTO_MODULES = {"GraphDef": "graph", "NodeDef": "node_def", "AttrValue": "attr
                   "VersionDef": "versions", "OpDef": "op_def"}
 PROTO_CLASSES = {name: LazyProtoClass(module, name, graph_def_module.protos)
                  for name, module in _PROTO_MODULES.items()}
+PROTO_CLASSES["MetaGraphDef"] = LazyProtoClass("meta_graph", "MetaGraphDef",
+                                               meta_graph_api.meta_graph_proto_modules)
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text: bool = True) -> str:
@@ -32,26 +35,8 @@ def write_graph(graph_or_graph_def, logdir, name, as_text: bool = True) -> str:
     logdir = os.fspath(logdir)
     os.makedirs(logdir, exist_ok=True)
     path = os.path.join(logdir, os.fspath(name))
-    if as_text:
-        from google.protobuf import text_format
-        content = text_format.MessageToString(message).encode()
-    else:
-        content = message.SerializeToString(deterministic=True)
-    _write_atomically(path, content)
+    write_proto_file(message, path, as_text)  # atomically, as TF's file_io does
     return path
-
-
-def _write_atomically(path: str, content: bytes) -> None:
-    """Writes to a temporary file beside `path`, then renames it (as TF's file_io does)."""
-    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
 
 TOP_LEVEL: dict[str, object] = dict(PROTO_CLASSES, import_graph_def=import_graph_def)

@@ -3,8 +3,9 @@ files (`read_graph_def`). The import is graph_def_import.py.
 
 The messages are TensorFlow's own, from the `tensorboard` package's compat protos (the optional
 `graphshell[tensorboard]` extra), imported on first use only. Which attrs a NodeDef carries (the
-`T`, `N`, `Tidx` type and length attrs, defaults) comes from TF's op signatures, recorded once
-from TensorFlow into op_signatures.json by tools/record_op_signatures.py.
+`T`, `N`, `Tidx` type and length attrs, defaults) comes from TF's op signatures (the OpDefs of
+every TF op type), recorded once from TensorFlow into op_signatures.json by
+tools/record_op_signatures.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes, shapes
+from .full_types import set_dataset_type
 
 INSTALL_HINT = "pip install 'graphshell[tensorboard]'"
 # TF 2.21's GRAPH_DEF_VERSION: the `versions { producer }` its graphs carry
@@ -46,6 +48,7 @@ def protos() -> SimpleNamespace:
         from tensorboard.compat.proto import (
             attr_value_pb2,
             full_type_pb2,
+            function_pb2,
             graph_pb2,
             node_def_pb2,
             op_def_pb2,
@@ -60,11 +63,12 @@ def protos() -> SimpleNamespace:
     return SimpleNamespace(graph=graph_pb2, node_def=node_def_pb2, attr_value=attr_value_pb2,
                            tensor=tensor_pb2, tensor_shape=tensor_shape_pb2,
                            versions=versions_pb2, op_def=op_def_pb2, types=types_pb2,
-                           full_type=full_type_pb2)
+                           full_type=full_type_pb2, function=function_pb2)
 
 
 @functools.cache
-def _signature_dicts() -> dict[str, dict]:
+def signature_dicts() -> dict[str, dict]:
+    """TF's OpDef of every TF op type, as JSON dicts (op_signatures.json), read once."""
     return json.loads(_SIGNATURES_PATH.read_text())
 
 
@@ -72,20 +76,86 @@ def _signature_dicts() -> dict[str, dict]:
 def op_signature(op_type: str) -> Any:
     """TF's OpDef for `op_type` (inputs, outputs, attrs), or None for graphshell-only types."""
     from google.protobuf import json_format
-    entry = _signature_dicts().get(op_type)
+    entry = signature_dicts().get(op_type)
     if entry is None:
         return None
     return json_format.ParseDict(entry, protos().op_def.OpDef())
 
 
+def signature_attrs(op) -> dict[str, Any]:
+    """The attrs of `op` its signature supplies: defaults (batch_dims=0, keep_dims=false),
+    overridden by those its inputs decide (T, N, Tidx, index_type); no protobuf needed."""
+    entry = signature_dicts().get(op.type)
+    if entry is None:
+        return {}
+    attrs = {}
+    for attr in entry.get("attr", []):
+        default = _plain_default(attr.get("defaultValue"))
+        if default is not None:
+            attrs[attr["name"]] = default
+    attrs.update(input_type_attrs(op))
+    return attrs
+
+
+def _plain_default(value: dict | None) -> Any:
+    """A scalar default of an OpDef (as JSON) as graphshell keeps attrs, else None."""
+    if not value:
+        return None
+    if "type" in value:
+        return dtypes.as_dtype(value["type"].removeprefix("DT_").lower())
+    if "i" in value:
+        return int(value["i"])
+    if "b" in value:
+        return bool(value["b"])
+    if "f" in value:
+        return float(value["f"])
+    return None
+
+
+def input_type_attrs(op) -> dict[str, Any]:
+    """The type and length attrs of `op` that its inputs decide (T, N, Tidx, index_type), read
+    from the op's signature without protobuf, for messages written before its outputs exist."""
+    entry = signature_dicts().get(op.type)
+    if entry is None:
+        return {}
+    args = entry.get("inputArg", [])
+    fixed = sum(1 for arg in args if not arg.get("numberAttr") and not arg.get("typeListAttr"))
+    listed = [arg for arg in args if arg.get("numberAttr") or arg.get("typeListAttr")]
+    list_size = (len(op._inputs) - fixed) // len(listed) if listed else 0
+    derived: dict[str, Any] = {}
+    start = 0
+    for arg in args:
+        size = list_size if arg in listed else 1
+        group = op._inputs[start:start + size]
+        start += size
+        if arg.get("numberAttr"):
+            derived.setdefault(arg["numberAttr"], len(group))
+        if arg.get("typeAttr") and group:
+            derived.setdefault(arg["typeAttr"], group[0].dtype.base_dtype)
+    return derived
+
+
 # -- graphs and nodes ----------------------------------------------------------------------------
 def graph_def(ops, add_shapes: bool = False) -> Any:
-    """A GraphDef of `ops` (in creation order), versioned as TF 2.21 writes it."""
+    """A GraphDef of `ops` (in creation order), versioned as TF 2.21 writes it (the functions
+    they name are added by function_library.graph_def)."""
     message = protos().graph.GraphDef()
     message.versions.producer = PRODUCER
     for op in ops:
-        message.node.append(node_def(op, add_shapes))
+        node = node_def(op, add_shapes)
+        _sort_control_inputs(node)
+        message.node.append(node)
     return message
+
+
+def _sort_control_inputs(node) -> None:
+    """A GraphDef lists each node's control inputs by name (TF's graph export sorts them; the
+    op's own node_def keeps the order they were added in)."""
+    controls = sorted(name for name in node.input if name.startswith("^"))
+    if controls:
+        data = [name for name in node.input if not name.startswith("^")]
+        del node.input[:]
+        node.input.extend(data + controls)
 
 
 def node_def(op, add_shapes: bool = False) -> Any:
@@ -96,6 +166,8 @@ def node_def(op, add_shapes: bool = False) -> Any:
         message.attr[name].CopyFrom(value)
     if op.type in _SHAPE_TENSOR_OPS:
         _set_shape_tensor_type(message, message.attr[_SHAPE_TENSOR_OPS[op.type]].type)
+    elif "Dataset" in op.type or op.type == "MakeIterator":
+        set_dataset_type(message, op, protos())
     if add_shapes and op._outputs:
         shape_list = message.attr["_output_shapes"].list.shape
         shape_list.extend(shape_proto(t._shape) for t in op._outputs)

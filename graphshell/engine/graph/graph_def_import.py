@@ -5,7 +5,9 @@ inputs exist (a graph exported mid-cond re-imports so reordered, as in TF; any o
 re-imports with the same `as_graph_def()`). An op type with no definition here is imported as
 a kernel-less op (its outputs from TF's recorded output args, the NodeDef's attrs and its
 `_output_shapes`), so the graph can be explored; a step that needs it fails naming it. While
-loops (cycles) are not imported yet.
+loops import as TF imports them: a Merge waits for one input only, its NextIteration back edge
+is connected once the NextIteration exists, and each op's frame is rebuilt from the Enter ops'
+`frame_name` attrs (imported_frames.py), so the loop runs.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from typing import Any
 from . import dtypes, registry
 from . import graph_def_values as values
 from .convert import convert_to_tensor
+from .function_import import attach_library
 from .graph import get_default_graph
 from .graph_def import op_signature
+from .imported_frames import rebuild_while_frames
 from .operation import Operation
 from .tensor import Tensor
 
@@ -27,6 +31,10 @@ _GRAPH_DEF_NAMES = frozenset({"tensorflow.GraphDef", "tensorboard.GraphDef"})
 _DROPPED_ATTRS = frozenset({"_output_shapes"})
 # string attrs graphshell's builders keep as str (the others are bytes, as in TF)
 _TEXT_ATTRS = {"Print": ("message",), "VariableV2": ("container", "shared_name")}
+_MERGE_TYPES = frozenset({"Merge", "RefMerge"})
+_NEXT_ITERATION_TYPES = frozenset({"NextIteration", "RefNextIteration"})
+# Enter shape rule in TF: a loop variable's Enter has an unknown shape (it changes per pass)
+_ENTER_TYPES = frozenset({"Enter", "RefEnter"})
 
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
@@ -42,11 +50,14 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     with graph.name_scope("import" if name is None else name) as scope:
         prefix = scope[:-1] if scope else ""
         mapper = _InputMapper(_normalized_input_map(graph, input_map or {}, prefix))
-        nodes = _nodes_by_name(graph_def)
+        nodes = _nodes_by_name(graph_def, mapper.input_map)
         order = _topological_order(graph_def.node, nodes)
         names_before, ops_before = dict(graph._names_in_use), len(graph._ops)
         try:
             created = _create_ops(graph, [graph_def.node[i] for i in order], prefix, mapper)
+            if graph_def.library.function:  # tf.data's functions, run by the ops naming them
+                attach_library(graph_def.library, created.values(), import_graph_def,
+                               graph.seed)
         except BaseException:
             _remove_new_ops(graph, ops_before, names_before)
             raise
@@ -68,7 +79,9 @@ def _check_arguments(graph_def, input_map, return_elements) -> None:
         raise TypeError("return_elements must be a list of strings.")
 
 
-def _nodes_by_name(graph_def) -> dict[str, Any]:
+def _nodes_by_name(graph_def, input_map: dict) -> dict[str, Any]:
+    """The nodes by name; every input must name one, unless input_map replaces it (as a
+    scoped MetaGraph's `$unbound_inputs_` names are)."""
     nodes: dict[str, Any] = {}
     for node in graph_def.node:
         if node.name in nodes:
@@ -77,7 +90,8 @@ def _nodes_by_name(graph_def) -> dict[str, Any]:
     for node in graph_def.node:
         for text in node.input:
             source, index = parse_input(text)
-            if source not in nodes:
+            mapped = text if index < 0 else f"{source}:{index}"
+            if source not in nodes and mapped not in input_map:
                 raise ValueError(f"Node '{node.name}': Unknown input node '{text}'")
     return nodes
 
@@ -124,7 +138,8 @@ def _topological_order(node_list, nodes: dict) -> list[int]:
     pending = [0] * len(node_list)
     consumers: list[list[int]] = [[] for _ in node_list]
     for k, node in enumerate(node_list):
-        sources = {parse_input(text)[0] for text in node.input}
+        sources = {parse_input(text)[0] for text in node.input
+                   if parse_input(text)[0] in nodes and not is_back_edge(node, text, nodes)}
         pending[k] = len(sources)
         for source in sources:
             consumers[position[source]].append(k)
@@ -140,9 +155,17 @@ def _topological_order(node_list, nodes: dict) -> list[int]:
                 heapq.heappush(ready, consumer)
     if len(order) < len(node_list):
         stuck = next(node for k, node in enumerate(node_list) if pending[k])
-        raise ValueError(f"GraphDef has a cycle through node '{stuck.name}' (op {stuck.op}): "
-                         f"graphshell does not import while loops yet")
+        raise ValueError(f"GraphDef has a cycle through node '{stuck.name}' (op {stuck.op}) "
+                         f"that is not a while loop's NextIteration -> Merge edge")
     return order
+
+
+def is_back_edge(node, text: str, nodes: dict) -> bool:
+    """Whether input `text` of `node` is a while loop's back edge (NextIteration -> Merge),
+    which TF's importer connects after both nodes exist."""
+    if node.op not in _MERGE_TYPES or text.startswith("^"):
+        return False
+    return nodes[parse_input(text)[0]].op in _NEXT_ITERATION_TYPES
 
 
 class _InputMapper:
@@ -167,8 +190,9 @@ class _InputMapper:
 
 def _create_ops(graph, ordered_nodes, prefix: str, mapper: _InputMapper) -> dict[str, Operation]:
     created: dict[str, Operation] = {}
+    back_edges: list[tuple[Operation, int, str, int]] = []
     for node in ordered_nodes:
-        inputs, controls, mapped = _resolve_inputs(node, created, mapper)
+        inputs, controls, mapped, waiting = _resolve_inputs(node, created, mapper)
         attrs = _imported_attrs(node)
         opdef = _definition(node, attrs)
         full_name = f"{prefix}/{node.name}" if prefix else node.name
@@ -176,7 +200,10 @@ def _create_ops(graph, ordered_nodes, prefix: str, mapper: _InputMapper) -> dict
         if mapped:
             _check_mapped_types(node, attrs, inputs, mapped, full_name)
         op = graph._create_op(opdef, inputs, full_name, attrs)
+        back_edges.extend((op, position, source, index) for position, source, index in waiting)
         _add_control_inputs(op, controls)
+        if op.type in _ENTER_TYPES and not op.attrs.get("is_constant"):
+            op._outputs[0]._shape = None
         _refine_shapes(node, op)
         if node.device:
             op.device = node.device
@@ -184,7 +211,21 @@ def _create_ops(graph, ordered_nodes, prefix: str, mapper: _InputMapper) -> dict
     for op in created.values():
         if "_class" in op.attrs:
             op.attrs["_class"] = _renamed_colocation(op.attrs["_class"], created)
+    if back_edges:
+        _connect_back_edges(graph, back_edges, created)
+    rebuild_while_frames(graph, list(created.values()), graph._control_flow_context)
     return created
+
+
+def _connect_back_edges(graph, back_edges: list, created: dict[str, Operation]) -> None:
+    """Each Merge's NextIteration input, in place of the stand-in it was created with."""
+    for merge, position, source, index in back_edges:
+        stand_in = merge._inputs[position]
+        stand_in._consumers.remove(merge)
+        next_value = created[source]._outputs[index]
+        merge._inputs = merge._inputs[:position] + (next_value,) + merge._inputs[position + 1:]
+        next_value._consumers.append(merge)
+    graph._structure_changed()
 
 
 def _renamed_colocation(groups: list, created: dict[str, Operation]) -> list:
@@ -222,11 +263,13 @@ def _add_control_inputs(op: Operation, controls: list[Operation]) -> None:
             control._control_outputs.append(op)
 
 
-def _resolve_inputs(node, created: dict, mapper: _InputMapper) -> tuple[list, list, list]:
-    """The node's data inputs, control inputs and the positions input_map replaced."""
-    inputs: list[Tensor] = []
+def _resolve_inputs(node, created: dict, mapper: _InputMapper) -> tuple[list, list, list, list]:
+    """The node's data inputs, control inputs, the positions input_map replaced, and the back
+    edges not made yet (position, source, index): a stand-in input holds their place."""
+    inputs: list[Tensor | None] = []
     controls: list[Operation] = []
     mapped_positions: list[int] = []
+    waiting: list[tuple[int, str, int]] = []
     for text in node.input:
         source, index = parse_input(text)
         if index < 0:
@@ -238,12 +281,19 @@ def _resolve_inputs(node, created: dict, mapper: _InputMapper) -> tuple[list, li
             mapped_positions.append(len(inputs))
             inputs.append(mapped)
             continue
+        if source not in created:  # a back edge (NextIteration -> Merge): connected later
+            waiting.append((len(inputs), source, index))
+            inputs.append(None)
+            continue
         outputs = created[source]._outputs
         if index >= len(outputs):
             raise ValueError(f"Node '{node.name}': Connecting to invalid output {index} of "
                              f"source node {source} which has {len(outputs)} outputs.")
         inputs.append(outputs[index])
-    return inputs, controls, mapped_positions
+    if waiting:
+        stand_in = next(tensor for tensor in inputs if tensor is not None)
+        inputs = [stand_in if tensor is None else tensor for tensor in inputs]
+    return inputs, controls, mapped_positions, waiting
 
 
 def _check_mapped_types(node, attrs: dict, inputs: list, positions: list, name: str) -> None:

@@ -8,15 +8,13 @@ message interface; the protobuf package itself is never imported here.
 from __future__ import annotations
 
 import functools
-import json
-import pathlib
 from typing import Any
 
 import numpy as np
 
 from . import dtypes, errors, registry
+from .graph_def import signature_dicts
 
-_OUTPUTS_PATH = pathlib.Path(__file__).with_name("op_outputs.json")
 # TensorProto's repeated value field for each dtype (as graph_def._VALUE_FIELDS writes them)
 _VALUE_FIELDS = {"float32": "float_val", "float64": "double_val", "int32": "int_val",
                  "int16": "int_val", "int8": "int_val", "uint8": "int_val", "uint16": "int_val",
@@ -114,24 +112,21 @@ def _frozen(array: np.ndarray) -> np.ndarray:
 
 
 # -- op types without a kernel here ----------------------------------------------------------
-@functools.cache
-def _output_table() -> dict[str, list]:
-    return json.loads(_OUTPUTS_PATH.read_text())
-
-
 def knows_outputs(op_type: str) -> bool:
-    """Whether TF's output args of `op_type` are recorded (op_outputs.json)."""
-    return op_type in _output_table()
+    """Whether TF's OpDef of `op_type` is recorded (op_signatures.json)."""
+    return op_type in signature_dicts()
 
 
 def output_dtypes(op_type: str, attrs: dict) -> list:
     """The dtypes of an op's outputs from TF's output args and the node's attrs."""
     result: list = []
-    for fixed, type_attr, number_attr, type_list_attr in _output_table()[op_type]:
-        if type_list_attr:
-            result.extend(dtypes.as_dtype(t) for t in attrs[type_list_attr])
+    for arg in signature_dicts()[op_type].get("outputArg", ()):
+        if arg.get("typeListAttr"):
+            result.extend(dtypes.as_dtype(t) for t in attrs[arg["typeListAttr"]])
             continue
-        dtype = dtypes.as_dtype(fixed) if fixed else dtypes.as_dtype(attrs[type_attr])
+        fixed = arg.get("type")  # a DataType name: DT_FLOAT is TF's type name "float"
+        dtype = dtypes.as_dtype(fixed[3:].lower() if fixed else attrs[arg["typeAttr"]])
+        number_attr = arg.get("numberAttr")
         result.extend([dtype] * (int(attrs[number_attr]) if number_attr else 1))
     return result
 

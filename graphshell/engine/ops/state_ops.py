@@ -51,20 +51,31 @@ def _infer_assign(op):
     return [(ref.dtype, shape)]
 
 
+def _shape_mismatch(lhs_shape, rhs_shape):
+    return errors.InvalidArgumentError(
+        None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
+        f"{list(lhs_shape)} rhs shape= {list(rhs_shape)}")
+
+
 def _assign_kernel(op, runtime):
     validate = op.attrs.get("validate_shape", True)
     np_type = op._inputs[0].dtype.base_dtype.as_numpy_dtype
 
+    # an uninitialized variable has its declared shape (TF's VariableOp sets it), so a
+    # restore into one with another shape fails as TF's does
+    declared = op._inputs[0]._shape
+    declared = declared if declared is not None and None not in declared else None
+
     def assign(ref, value):
         value = np.asarray(value, dtype=np_type)
         if not ref.is_initialized():
+            if validate and declared is not None and declared != value.shape:
+                raise _shape_mismatch(declared, value.shape)
             ref.replace(np.array(value))  # a buffer of its own: the fed value stays the caller's
             return ref
         old = ref.get()
         if validate and old.shape != value.shape:
-            raise errors.InvalidArgumentError(
-                None, None, f"Assign requires shapes of both tensors to match. lhs shape= "
-                f"{list(old.shape)} rhs shape= {list(value.shape)}")
+            raise _shape_mismatch(old.shape, value.shape)
         if old.size != value.size:
             ref.replace(np.array(value))
             return ref

@@ -11,10 +11,27 @@ from ..graph.build import make_op
 from ..graph.convert import constant, convert_to_tensor
 from ..graph.graph import get_default_graph
 from ..graph.graph_keys import GraphKeys
+from ..graph.proto_functions import (
+    get_collection_proto_type,
+    prepend_name_scope,
+    register_proto_function,
+    strip_name_scope,
+)
 from ..graph.reference import Reference
 from ..graph.shapes import TensorShape, as_raw_shape, is_fully_defined, shape_str
 from ..graph.tensor import Tensor
 from . import array_ops, control_flow, control_ops, counter_ops, index_ops, logic_ops, state_ops
+
+
+def _colocate_initializer_ops(graph, new_ops, variable_op) -> None:
+    """Puts the ops an initializer function built, and the variable, in the variable's
+    colocation group, as TF1 does for a callable initial value (an enclosing colocate_with
+    decides instead: it already gave them its groups)."""
+    if graph._colocation_stack:
+        return
+    group = [f"loc:@{variable_op.name}".encode()]
+    for op in new_ops:
+        op.attrs = dict(op.attrs, _class=group)  # builders may share one attrs dict
 
 
 class Variable:
@@ -27,6 +44,11 @@ class Variable:
                  caching_device=None, name=None, variable_def=None, dtype=None,
                  expected_shape=None, import_scope=None, constraint=None, use_resource=None,
                  synchronization=None, aggregation=None, shape=None):
+        if variable_def is not None:
+            if initial_value is not None:
+                raise ValueError("variable_def and initial_value are mutually exclusive.")
+            self._init_from_proto(variable_def, import_scope)
+            return
         if initial_value is None:
             raise ValueError("initial_value must be specified.")
         collections = _checked_collections(collections)
@@ -34,8 +56,12 @@ class Variable:
             raise ValueError("The `constraint` argument must be a callable.")
         self._trainable = True if trainable is None else bool(trainable)
         self._constraint = constraint
+        # TF's VariableSynchronization and VariableAggregation numbers, as a VariableDef has them
+        self._synchronization, self._aggregation = _enum_value(synchronization), \
+            _enum_value(aggregation)
         graph = get_default_graph()
         with graph.control_dependencies(None), graph.name_scope(name or "Variable") as scope:
+            first_new_op = len(graph._ops)
             self._initial_value = self._convert_initial_value(graph, initial_value, dtype)
             _check_not_from_control_flow(self._initial_value, callable(initial_value), scope)
             wanted = as_raw_shape(shape) if shape is not None else self._initial_value._shape
@@ -43,6 +69,8 @@ class Variable:
                 raise ValueError(f"initial_value must have a shape specified: "
                                  f"{self._initial_value}")
             self._variable = state_ops.variable_op(wanted, self._initial_value.dtype, scope)
+            if callable(initial_value):
+                _colocate_initializer_ops(graph, graph._ops[first_new_op:], self._variable.op)
             self._initializer_op = state_ops.assign(
                 self._variable, self._initial_value, validate_shape=validate_shape,
                 name="Assign").op
@@ -51,6 +79,46 @@ class Variable:
         if self._trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
             collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
         graph.add_to_collections(collections, self)
+
+    def _init_from_proto(self, variable_def, import_scope=None) -> None:
+        """This variable over ops already in the default graph, named by a VariableDef (as
+        imported from a MetaGraph; it joins no collection here)."""
+        graph = get_default_graph()
+
+        def element(name):
+            return graph.as_graph_element(prepend_name_scope(name, import_scope))
+        self._variable = element(variable_def.variable_name)
+        self._initializer_op = element(variable_def.initializer_name)
+        self._initial_value = (element(variable_def.initial_value_name)
+                               if variable_def.initial_value_name else None)
+        self._snapshot = element(variable_def.snapshot_name)
+        self._trainable = bool(variable_def.trainable)
+        self._synchronization = variable_def.synchronization
+        self._aggregation = variable_def.aggregation
+        self._constraint = None
+
+    @staticmethod
+    def from_proto(variable_def, import_scope=None) -> Variable:
+        """The Variable a VariableDef describes, over the ops of the default graph."""
+        return Variable(variable_def=variable_def, import_scope=import_scope)
+
+    def to_proto(self, export_scope=None):
+        """This variable as a VariableDef (its ops' names without `export_scope`), or None if
+        it is outside `export_scope`."""
+        if export_scope is not None and not self._variable.name.startswith(export_scope):
+            return None
+        variable_def = get_collection_proto_type(GraphKeys.GLOBAL_VARIABLES)()
+        variable_def.variable_name = strip_name_scope(self._variable.name, export_scope)
+        if self._initial_value is not None:
+            variable_def.initial_value_name = strip_name_scope(self._initial_value.name,
+                                                               export_scope)
+        variable_def.trainable = self._trainable
+        variable_def.synchronization = self._synchronization
+        variable_def.aggregation = self._aggregation
+        variable_def.initializer_name = strip_name_scope(self._initializer_op.name,
+                                                         export_scope)
+        variable_def.snapshot_name = strip_name_scope(self._snapshot.name, export_scope)
+        return variable_def
 
     @staticmethod
     def _convert_initial_value(graph, initial_value, dtype):
@@ -67,6 +135,10 @@ class Variable:
     @property
     def op(self):
         return self._variable.op
+
+    @property
+    def _shared_name(self) -> str:
+        return self._variable.op.name
 
     @property
     def dtype(self):
@@ -169,12 +241,17 @@ class Variable:
         return self._variable
 
     def __iter__(self):
-        raise TypeError("'Variable' object is not iterable.")
+        return iter(self._snapshot)  # refused as a tensor's iteration is (TF 2's words)
 
     def __bool__(self):
         return bool(self._snapshot)
 
     __hash__ = object.__hash__
+
+
+def _enum_value(member) -> int:
+    """The number of a VariableSynchronization/VariableAggregation member (0: the default)."""
+    return 0 if member is None else int(getattr(member, "value", member))
 
 
 def _check_not_from_control_flow(initial_value: Tensor, from_callable: bool, scope: str) -> None:
@@ -209,6 +286,19 @@ for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__
               "__rand__", "__or__", "__ror__", "__xor__", "__rxor__", "__lt__", "__le__",
               "__gt__", "__ge__", "__neg__", "__abs__", "__invert__", "__getitem__"):
     setattr(Variable, _name, _delegate_operator(_name))
+
+
+# -- MetaGraph collections --------------------------------------------------------------------
+def _variable_to_proto(variable, export_scope=None):
+    return variable.to_proto(export_scope=export_scope)
+
+
+# the collections TF writes as VariableDefs in a MetaGraph
+for _key in (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES,
+             GraphKeys.MOVING_AVERAGE_VARIABLES, GraphKeys.LOCAL_VARIABLES,
+             GraphKeys.MODEL_VARIABLES, GraphKeys.GLOBAL_STEP, GraphKeys.METRIC_VARIABLES):
+    register_proto_function(_key, proto_type="variable_pb2.VariableDef",
+                            to_proto=_variable_to_proto, from_proto=Variable.from_proto)
 
 
 # -- collections and initializers -------------------------------------------------------------
