@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..engine.ops import nn_impl, nn_ops, normalization_ops, ranking_ops, sampling_ops, unary_ops
+from . import rnn as rnn_api
 
 MEMBERS: dict[str, object] = dict(
     relu=unary_ops.relu, relu6=unary_ops.relu6, elu=unary_ops.elu,
@@ -36,4 +37,5 @@ MEMBERS: dict[str, object] = dict(
     log_uniform_candidate_sampler=sampling_ops.log_uniform_candidate_sampler,
     uniform_candidate_sampler=sampling_ops.uniform_candidate_sampler,
     compute_accidental_hits=sampling_ops.compute_accidental_hits,
+    **rnn_api.NN_MEMBERS,  # rnn_cell, dynamic_rnn, static_rnn, the bidirectional ones
 )

@@ -4,7 +4,7 @@ central differences and numpy written out, and the gradient arrays' run-time rul
 
 import numpy as np
 import pytest
-from central_differences import numeric_gradient
+from central_differences import check_weighted_sum_gradient, numeric_gradient
 
 from graphshell import tf
 
@@ -12,19 +12,7 @@ RNG = np.random.default_rng(17)
 
 
 def _check_against_central_differences(build, value, atol=1e-6):
-    """tf.gradients of sum(w * build(x)) at `value` (float64) against central differences."""
-    value = np.asarray(value, np.float64)
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.placeholder(tf.float64, value.shape)
-        y = build(x)
-        with tf.Session() as session:
-            weights = RNG.normal(size=session.run(y, {x: value}).shape)
-            loss = tf.reduce_sum(y * weights)
-            grad = tf.gradients(loss, x)[0]
-            found = session.run(grad, {x: value})
-            expected = numeric_gradient(lambda v: session.run(loss, {x: v}), value)
-    np.testing.assert_allclose(found, expected, atol=atol, rtol=1e-6)
+    check_weighted_sum_gradient(build, value, RNG, atol)
 
 
 def test_stack_of_unstack_gradient():

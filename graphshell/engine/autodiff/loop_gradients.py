@@ -11,7 +11,7 @@ gradient loop's variables; gradients of captured tensors are summed over the ite
 from __future__ import annotations
 
 from ..graph import dtypes
-from ..graph.build import make_op
+from ..graph.build import OpScope, make_op
 from ..graph.convert import constant
 from ..graph.frames import ENTER_TYPES, building_in, cond_branch_of, is_within
 from ..ops import array_ops, control_flow, input_ops, logic_ops, math_ops
@@ -36,6 +36,7 @@ class GradientState:
         self._popped = {}
         self._pivots = {}
         self._pushed = None  # the ControlTrigger that pulls every push into a step
+        self.popped = None  # the ControlTrigger after every pop of a gradient iteration
 
     def owns(self, tensor) -> bool:
         """Whether `tensor` is made in the forward loop (or in a context inside it)."""
@@ -60,7 +61,17 @@ class GradientState:
                           {"elem_type": tensor.dtype.base_dtype, "_shape": tensor._shape})
         if branch_pivot is not None:
             _run_before(branch_pivot, pop)  # pop only where the forward branch pushed
+        _run_before(pop, self._pop_trigger(grad_context))
         return pop._outputs[0]
+
+    def _pop_trigger(self, grad_context):
+        """A ControlTrigger after every pop of a gradient iteration (TF's b_sync); the
+        gradient loop's count waits for it, so one iteration's pops all run before the next
+        one's even when TF's executor runs iterations in parallel."""
+        if self.popped is None:
+            with self.graph.control_dependencies(None), grad_context.as_current():
+                self.popped = make_op("ControlTrigger", [], "b_sync")
+        return self.popped
 
     def _branch_pivot(self, forward_pred, branch, grad_context):
         """An op of the gradient loop that runs exactly in the iterations where the forward
@@ -78,10 +89,17 @@ class GradientState:
         """A stack made at the top of the graph, and a push of `tensor` in the forward loop."""
         graph = self.graph
         with graph.control_dependencies(None):  # (this also leaves every context)
-            stack = make_op("StackV2", [], "StackV2", {"elem_type": tensor.dtype.base_dtype})
+            with OpScope(None, "StackV2", []) as scope:  # TF's StackV2 takes a max_size input
+                max_size = constant(-1, dtype=dtypes.int32, name="max_size")
+                stack = make_op("StackV2", [max_size], scope,
+                                {"elem_type": tensor.dtype.base_dtype})
             with self.forward.as_current(), graph.name_scope(self.forward.name):
                 push = make_op("StackPushV2", [stack._outputs[0], tensor], "StackPushV2")
         _run_before(push, self._push_trigger())
+        # and after this iteration's count, as TF orders them: with the counter waiting for
+        # the pushes, one iteration's pushes all run before the next one's (TF's executor
+        # runs parallel iterations, so a push that does not wait could run out of order)
+        _run_before(self.counter.current, push)
         return stack._outputs[0]
 
     def _push_trigger(self):
@@ -113,9 +131,10 @@ def _run_before(op, later) -> None:
 
 
 class _Counter:
-    def __init__(self, exit_value, next_iteration):
+    def __init__(self, exit_value, next_iteration, current):
         self.exit = exit_value
         self.next_iteration = next_iteration
+        self.current = current  # the count inside the body: each iteration's pushes wait for it
 
 
 def _forward_counter(forward):
@@ -130,7 +149,8 @@ def _forward_counter(forward):
         with forward.as_current():
             merged = control_flow.merge([entered, entered], name="f_count")[0]
             low, high = control_flow.switch(merged, forward.loop_cond._outputs[0])
-            counted = math_ops.add(array_ops.identity(high), 1)
+            current = array_ops.identity(high)
+            counted = math_ops.add(current, 1)
             next_iteration = make_op("NextIteration", [counted], "NextIteration")
             exit_op = make_op("Exit", [low], "Exit")
     merge_op = merged.op
@@ -139,7 +159,7 @@ def _forward_counter(forward):
     next_iteration._outputs[0]._consumers.append(merge_op)
     forward.publish_exits([exit_op._outputs[0]])
     graph._structure_changed()
-    forward.counter = _Counter(exit_op._outputs[0], next_iteration)
+    forward.counter = _Counter(exit_op._outputs[0], next_iteration, current.op)
     return forward.counter
 
 
@@ -171,7 +191,10 @@ def loop_gradients(frame, exit_grads, needed_enters, gradients_of_body):
                      for g, old in zip(found[:count], grads)]
         new_sums = [total if g is None else math_ops.add(total, g)
                     for g, total in zip(found[count:], sums)]
-        return [math_ops.subtract(remaining, 1)] + new_grads + new_sums
+        next_remaining = math_ops.subtract(remaining, 1)
+        if state.popped is not None:
+            _run_before(state.popped, next_remaining.op)
+        return [next_remaining] + new_grads + new_sums
 
     exits = gradient_while_loop(cond, body, [state.counter.exit] + starts + totals, state)
     results = []

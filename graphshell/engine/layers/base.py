@@ -115,14 +115,23 @@ class Layer:
             return list(self._non_trainable_weights)
         return self._trainable_weights + self._non_trainable_weights
 
-    trainable_variables = trainable_weights
-    non_trainable_variables = non_trainable_weights
+    # The other names read the two above through `self`, so a subclass (a stacked cell, a
+    # wrapper) overrides only trainable_weights and non_trainable_weights.
+    @property
+    def trainable_variables(self) -> list:
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list:
+        return self.non_trainable_weights
 
     @property
     def weights(self) -> list:
         return self.trainable_weights + self.non_trainable_weights
 
-    variables = weights
+    @property
+    def variables(self) -> list:
+        return self.weights
 
     @property
     def losses(self) -> list:

@@ -15,7 +15,7 @@ def _infer_stack(op):
 
 
 def _make_new_stack(op, runtime):
-    return lambda: []
+    return lambda max_size: []  # unbounded: the gradient stacks TF makes have max_size -1
 
 
 def _infer_push(op):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..graph import dtypes
 from ..graph.build import OpScope, make_op
-from ..graph.convert import convert_to_tensor
+from ..graph.convert import constant, convert_to_tensor
 from ..graph.frames import ENTER_TYPES, WhileLoop
 from ..graph.graph import get_default_graph
 from ..graph.operation import Operation
@@ -57,13 +57,16 @@ class WhileContext(WhileLoop):
     """One while loop as it is built: outside values enter through Enter ops, and the body's
     ops with no inputs wait for the pivot, so they run once per iteration."""
 
+    parallel_iterations = 10  # the Enter ops' attr; tf.while_loop's argument sets it
+
     def add_enter(self, tensor: Tensor, is_constant: bool) -> Tensor:
         """An Enter op bringing `tensor` into the loop's frame (built outside, owned inside)."""
         with self._building_outside():
             op_type = "RefEnter" if tensor.dtype.is_ref else "Enter"  # a variable stays one
             entered = make_op(op_type, [tensor], None,
                               {"frame_name": self.name + "while_context",  # as TF names it
-                               "is_constant": is_constant, "parallel_iterations": 10})._outputs[0]
+                               "is_constant": is_constant,
+                               "parallel_iterations": self.parallel_iterations})._outputs[0]
         entered.op._control_flow_context = self
         self.record(entered.op)
         (self.constant_enters if is_constant else self.loop_enters).append(entered.op)
@@ -112,11 +115,10 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if not callable(body):
         raise TypeError("body must be callable.")
     single = len(control_flow._flatten(loop_vars)[0]) == 1 and not return_same_structure
-    if maximum_iterations is not None:
-        cond, body, loop_vars, shape_invariants = _bounded(cond, body, loop_vars,
-                                                           shape_invariants, maximum_iterations)
     exits, rebuild, body_type = _while(cond, body, loop_vars, shape_invariants, name,
-                                       back_prop=back_prop)
+                                       back_prop=back_prop,
+                                       maximum_iterations=maximum_iterations,
+                                       parallel_iterations=parallel_iterations)
     if single:
         return exits[-1]  # one loop variable comes back as a tensor, as in TF
     result = rebuild(exits)
@@ -135,16 +137,20 @@ def _as_body_sequence(result, body_type):
 
 
 def _while(cond, body, loop_vars, shape_invariants, name, gradient_state=None,
-           back_prop=True):
-    leaves, rebuild = _carrying_tensor_arrays(*control_flow._flatten(loop_vars))
-    if not leaves:
+           back_prop=True, maximum_iterations=None, parallel_iterations=10):
+    if not control_flow._flatten(loop_vars)[0]:
         raise ValueError("'loop_vars' must be provided.")
     with OpScope(name, "while", []) as scope:
+        if maximum_iterations is not None:  # the counter is made in the loop's scope, as TF
+            cond, body, loop_vars, shape_invariants = _bounded(
+                cond, body, loop_vars, shape_invariants, maximum_iterations)
+        leaves, rebuild = _carrying_tensor_arrays(*control_flow._flatten(loop_vars))
         tensors = [convert_to_tensor(v) for v in leaves]
         invariants = _invariants(shape_invariants, len(tensors))
         graph = get_default_graph()
         context = WhileContext(graph, scope)
         context.gradient_state = gradient_state
+        context.parallel_iterations = int(parallel_iterations)
         context.back_prop = bool(back_prop)
         exits = _build(graph, context, cond, body, tensors, rebuild, invariants)
         return exits, rebuild, context.body_result_type
@@ -160,7 +166,9 @@ def _carrying_tensor_arrays(leaves, rebuild):
 
 def gradient_while_loop(cond, body, loop_vars, gradient_state, name="while"):
     """A while loop whose body reads the forward loop's values through `gradient_state`."""
-    exits, _, _ = _while(cond, body, loop_vars, None, name, gradient_state)
+    forward_parallelism = getattr(gradient_state.forward, "parallel_iterations", 10)  # as TF
+    exits, _, _ = _while(cond, body, loop_vars, None, name, gradient_state,
+                         parallel_iterations=forward_parallelism)
     return exits
 
 
@@ -177,7 +185,7 @@ def _build(graph, context, cond, body, tensors, rebuild, invariants):
         pred = convert_to_tensor(_call(cond, rebuild(merges)))
         loop_cond = make_op("LoopCond", [pred], "LoopCond")._outputs[0]
         context.loop_cond = loop_cond.op
-        switches = [control_flow.switch(m, loop_cond, name="Switch") for m in merges]
+        switches = [_colocated_switch(m, loop_cond) for m in merges]
         identities = [array_ops.identity(s[1], name="Identity") for s in switches]
         context.pivot = identities[0]
         body_result = _call(body, rebuild(identities))
@@ -250,10 +258,22 @@ def _invariants(shape_invariants, count):
 
 def _bounded(cond, body, loop_vars, shape_invariants, maximum_iterations):
     """Adds a counter so the loop stops after `maximum_iterations` (as TF does)."""
+    maximum_iterations = convert_to_tensor(maximum_iterations, name="maximum_iterations")
+    if maximum_iterations._shape is not None and len(maximum_iterations._shape) != 0:
+        raise ValueError("maximum_iterations must be a scalar, saw shape: "
+                         f"{shape_str(maximum_iterations._shape)}")
+    counter = constant(0, dtype=maximum_iterations.dtype, name="iteration_counter")
+
     def bounded_cond(count, inner):
         return logic_ops.logical_and(count < maximum_iterations, _call(cond, inner))
 
     def bounded_body(count, inner):
         return count + 1, _call(body, inner)
     invariants = None if shape_invariants is None else ((), shape_invariants)
-    return bounded_cond, bounded_body, (convert_to_tensor(0), loop_vars), invariants
+    return bounded_cond, bounded_body, (counter, loop_vars), invariants
+
+
+def _colocated_switch(merged, loop_cond):
+    """A loop variable's Switch, colocated with its Merge as TF builds it."""
+    with merged.graph.colocate_with(merged.op, ignore_existing=True):
+        return control_flow.switch(merged, loop_cond, name="Switch")
