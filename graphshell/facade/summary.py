@@ -1,4 +1,5 @@
-"""tf.summary: summary ops (scalar, histogram, text, merge) and FileWriter's event files."""
+"""tf.summary: summary ops (scalar, histogram, image, audio, text, merge) and FileWriter's
+event files."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from collections.abc import Iterator
 
 from ..engine.graph import dtypes, graph_api
 from ..engine.graph.build import OpScope
+from ..engine.graph.convert import convert_to_tensor
 from ..engine.graph.graph_keys import GraphKeys
-from ..engine.ops import summary_ops
+from ..engine.ops import image_summary_ops, summary_ops
+from ..engine.ops.summary_ops import protos
 from . import namespace, tf_logging
 from .summary_writer import FileWriter, FileWriterCache, LazyProtoClass
 
@@ -61,6 +64,29 @@ def histogram(name, values, collections=None, family=None):
     return value
 
 
+def image(name, tensor, max_outputs=3, collections=None, family=None):
+    """A string tensor: a serialized Summary holding PNG images of up to `max_outputs` images
+    of the batch `tensor` [batch, height, width, 1|3|4] (floats scaled into 0..255 per
+    image), tagged `<scope>/image/<i>` (`<scope>/image` when max_outputs is 1)."""
+    with _summary_scope(name, family, values=[tensor]) as (tag, scope):
+        value = image_summary_ops.image_summary(tag=tag, tensor=tensor, max_images=max_outputs,
+                                                name=scope)
+        _collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
+def audio(name, tensor, sample_rate, max_outputs=3, collections=None, family=None):
+    """A string tensor: a serialized Summary holding 16-bit WAV clips of up to `max_outputs`
+    of the float32 batch `tensor` [batch, frames(, channels)] in [-1, 1]."""
+    with _summary_scope(name, family, values=[tensor]) as (tag, scope):
+        sample_rate = convert_to_tensor(sample_rate, dtype=dtypes.float32, name="sample_rate")
+        value = image_summary_ops.audio_summary_v2(tag=tag, tensor=tensor,
+                                                   sample_rate=sample_rate,
+                                                   max_outputs=max_outputs, name=scope)
+        _collect(value, collections, [GraphKeys.SUMMARIES])
+    return value
+
+
 def tensor_summary(name, tensor, summary_description=None, collections=None,
                    summary_metadata=None, family=None, display_name=None):
     """A string tensor: a serialized Summary holding `tensor` as a TensorProto, with metadata."""
@@ -104,6 +130,19 @@ def merge_all(key=GraphKeys.SUMMARIES, scope=None, name=None):
     return merge(summaries, name=name) if summaries else None
 
 
+def get_summary_description(node_def):
+    """The SummaryDescription a (legacy) TensorSummary node carries in its `description`
+    attr, as JSON; ValueError for any other op type."""
+    if node_def.op != "TensorSummary":
+        raise ValueError(f"Can't get_summary_description on {node_def.op}")
+    from google.protobuf import json_format  # protobuf comes with tensorboard
+
+    description = node_def.attr["description"]
+    text = getattr(description, "s", description)
+    text = text.decode("utf-8") if isinstance(text, bytes) else str(text)
+    return json_format.Parse(text, protos().summary.SummaryDescription())
+
+
 _PROTO_NAMES = {"Summary": "summary", "SummaryDescription": "summary",
                 "SummaryMetadata": "summary", "HistogramProto": "summary", "Event": "event",
                 "SessionLog": "event", "TaggedRunMetadata": "event"}
@@ -115,8 +154,9 @@ _SUMMARY_MEMBERS = ("Summary", "SummaryDescription", "Event", "SessionLog", "Tag
 TOP_LEVEL: dict[str, object] = {
     "summary": namespace(
         "summary", "TF1 graph-mode summaries and the event files TensorBoard reads (tf.summary).",
-        scalar=scalar, histogram=histogram, text=text, tensor_summary=tensor_summary,
-        merge=merge, merge_all=merge_all, FileWriter=FileWriter,
+        scalar=scalar, histogram=histogram, image=image, audio=audio, text=text,
+        tensor_summary=tensor_summary, merge=merge, merge_all=merge_all,
+        get_summary_description=get_summary_description, FileWriter=FileWriter,
         FileWriterCache=FileWriterCache,
         **{name: PROTO_CLASSES[name] for name in _SUMMARY_MEMBERS}),
     **{name: PROTO_CLASSES[name] for name in ("Summary", "SummaryMetadata", "HistogramProto",

@@ -12,10 +12,13 @@ import time
 import warnings
 from collections.abc import Iterator
 
+from ..engine.graph import meta_graph
 from ..engine.graph.graph import Graph, get_default_graph
 from ..engine.graph.graph_def import protos as graph_def_protos
 from ..engine.ops.summary_ops import INSTALL_HINT, protos
+from ..engine.run import run_metadata as run_metadata_module
 from . import tf_logging
+from .meta_graph import export_meta_graph
 
 
 class LazyProtoClass:
@@ -67,12 +70,20 @@ class FileWriter:
         self._writer = self._open()
         self._closed = False
         self._seen_summary_tags: set[str] = set()
+        self._run_metadata_tags: set[str] = set()
         if graph is not None or graph_def is not None:
             self.add_graph(graph, graph_def=graph_def)
+            self._add_meta_graph_of(graph if graph is not None else graph_def)
 
     def _open(self):
         max_queue, flush_secs, suffix = self._settings
         return _event_file_writer_class()(self._logdir, max_queue, flush_secs, suffix)
+
+    def _add_meta_graph_of(self, graph) -> None:
+        """As TF: a writer given a graph writes its MetaGraphDef too (the collections are the
+        default graph's, as TF's create_meta_graph_def takes them)."""
+        written = graph.as_graph_def(add_shapes=True) if isinstance(graph, Graph) else graph
+        self.add_meta_graph(export_meta_graph(graph_def=written))
 
     def __enter__(self) -> FileWriter:
         return self
@@ -125,6 +136,26 @@ class FileWriter:
                             "`GraphDef`")
         event = protos().event.Event(graph_def=message.SerializeToString())
         self._add_event(event, global_step)
+
+    def add_meta_graph(self, meta_graph_def, global_step=None) -> None:
+        """Writes a MetaGraphDef as an Event's `meta_graph_def` bytes."""
+        message_type = meta_graph.meta_protos()[0].MetaGraphDef
+        if not isinstance(meta_graph_def, message_type):
+            raise TypeError(f"meta_graph_def must be type MetaGraphDef, saw type: "
+                            f"{type(meta_graph_def)}")
+        event = protos().event.Event(meta_graph_def=meta_graph_def.SerializeToString())
+        self._add_event(event, global_step)
+
+    def add_run_metadata(self, run_metadata, tag: str, global_step=None) -> None:
+        """Writes a step's RunMetadata (from `sess.run(..., options=tf.RunOptions(
+        trace_level=tf.RunOptions.FULL_TRACE), run_metadata=...)`) as TaggedRunMetadata under
+        `tag`, which TensorBoard's graph view offers as a run to colour the graph by."""
+        if tag in self._run_metadata_tags:
+            raise ValueError("The provided tag was already used for this event type")
+        self._run_metadata_tags.add(tag)
+        serialized = run_metadata_module.as_run_metadata_proto(run_metadata).SerializeToString()
+        tagged = protos().event.TaggedRunMetadata(tag=tag, run_metadata=serialized)
+        self._add_event(protos().event.Event(tagged_run_metadata=tagged), global_step)
 
     def _add_event(self, event, step) -> None:
         event.wall_time = time.time()

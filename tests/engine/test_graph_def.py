@@ -134,7 +134,7 @@ def test_file_writer_writes_the_graph_tensorboard_reads(tmp_path):
     written.ParseFromString(event.graph_def)
     assert written == g.as_graph_def(add_shapes=True)
     assert [e.step for e in tf.train.summary_iterator(
-        str(next(tmp_path.glob("events.*"))))] == [0, 0]
+        str(next(tmp_path.glob("events.*"))))] == [0, 0, 0]  # version, graph, meta graph
 
 
 def test_add_graph_takes_a_graph_def_and_refuses_other_values(tmp_path):

@@ -45,11 +45,13 @@ def protos() -> SimpleNamespace:
                            tensor_shape=tensor_shape_pb2)
 
 
-def _serialized(summary) -> np.ndarray:
+def serialized_summary(summary) -> np.ndarray:
+    """A summary proto as the string scalar a summary op outputs."""
     return np.array(summary.SerializeToString(), dtype=object)
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
+    """A string tensor's element as text."""
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
@@ -57,7 +59,8 @@ def _shape_text(shape) -> str:
     return "[" + ",".join(str(d) for d in shape) + "]"
 
 
-def _summary_output(op):
+def summary_output(op):
+    """The one output of every summary op: a string scalar."""
     return [(dtypes.string, ())]
 
 
@@ -65,20 +68,20 @@ def _summary_output(op):
 def _infer_scalar(op):
     rules.check_exact_dtype(op, op._inputs[0], dtypes.string, arg="tags")
     rules.check_dtype(op, op._inputs[1], _REAL_NUMBERS, arg="values", words=_REAL_NUMBER_WORDS)
-    return _summary_output(op)
+    return summary_output(op)
 
 
 def _scalar_kernel(tags, values):
     tags, values = np.asarray(tags, dtype=object), np.asarray(values)
     if tags.shape != values.shape:
-        single = f" (tag '{_text(tags.ravel()[0])}')" if tags.size == 1 else ""
+        single = f" (tag '{text_of(tags.ravel()[0])}')" if tags.size == 1 else ""
         raise errors.InvalidArgumentError(
             None, None, f"tags and values are not the same shape: {_shape_text(tags.shape)} != "
                         f"{_shape_text(values.shape)}{single}")
     summary = protos().summary.Summary()
     for tag, value in zip(tags.ravel(), values.ravel()):
-        summary.value.add(tag=_text(tag), simple_value=float(np.float32(value)))
-    return _serialized(summary)
+        summary.value.add(tag=text_of(tag), simple_value=float(np.float32(value)))
+    return serialized_summary(summary)
 
 
 define("ScalarSummary", infer=_infer_scalar, kernel=_scalar_kernel, grad=NOT_DIFFERENTIABLE)
@@ -132,7 +135,7 @@ def histogram_proto(values: np.ndarray):
 def _infer_histogram(op):
     rules.check_exact_dtype(op, op._inputs[0], dtypes.string, arg="tag")
     rules.check_dtype(op, op._inputs[1], _REAL_NUMBERS, arg="values", words=_REAL_NUMBER_WORDS)
-    return _summary_output(op)
+    return summary_output(op)
 
 
 def _histogram_kernel(op, runtime):
@@ -144,9 +147,9 @@ def _histogram_kernel(op, runtime):
                 "Infinity in Histogram"
             raise errors.InvalidArgumentError(None, None, f"{what} for: {op.name}")
         summary = protos().summary.Summary()
-        summary.value.add(tag=_text(np.asarray(tag, dtype=object).ravel()[0]),
+        summary.value.add(tag=text_of(np.asarray(tag, dtype=object).ravel()[0]),
                           histo=histogram_proto(values))
-        return _serialized(summary)
+        return serialized_summary(summary)
     return run
 
 
@@ -184,7 +187,7 @@ def tensor_proto(value: np.ndarray, dtype):
 def _infer_tensor_summary(op):
     rules.check_exact_dtype(op, op._inputs[0], dtypes.string, arg="tag")
     rules.check_exact_dtype(op, op._inputs[2], dtypes.string, arg="serialized_summary_metadata")
-    return _summary_output(op)
+    return summary_output(op)
 
 
 def _tensor_summary_kernel(op, runtime):
@@ -192,10 +195,10 @@ def _tensor_summary_kernel(op, runtime):
 
     def run(tag, tensor, serialized_metadata):
         summary = protos().summary.Summary()
-        value = summary.value.add(tag=_text(np.asarray(tag, dtype=object).ravel()[0]))
+        value = summary.value.add(tag=text_of(np.asarray(tag, dtype=object).ravel()[0]))
         value.metadata.ParseFromString(np.asarray(serialized_metadata, dtype=object).item())
         value.tensor.CopyFrom(tensor_proto(np.asarray(tensor), dtype))
-        return _serialized(summary)
+        return serialized_summary(summary)
     return run
 
 
@@ -222,7 +225,7 @@ def _infer_merge(op):
         raise TypeError(f"Tensors in list passed to 'inputs' of 'MergeSummary' Op have types "
                         f"[{', '.join(k.name for k in kinds)}] that do not match expected type "
                         f"string.")
-    return _summary_output(op)
+    return summary_output(op)
 
 
 def _merge_kernel(*inputs):
@@ -242,7 +245,7 @@ def _merge_kernel(*inputs):
                         None, None, f"Duplicate tag {value.tag} found in summary inputs ")
                 seen.add(value.tag)
                 merged.value.add().CopyFrom(value)
-    return _serialized(merged)
+    return serialized_summary(merged)
 
 
 define("MergeSummary", infer=_infer_merge, kernel=_merge_kernel, grad=NOT_DIFFERENTIABLE)

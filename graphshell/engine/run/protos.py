@@ -3,6 +3,10 @@ RunMetadata, whose step_stats lists the nodes a traced step executed."""
 
 from __future__ import annotations
 
+import time
+
+from . import message_wire
+
 
 class RepeatedField(list):
     """A repeated message field: a list with protobuf's `add()`."""
@@ -153,6 +157,20 @@ class StepStats(Message):
 class RunMetadata(Message):
     FIELDS = {"step_stats": StepStats, "partition_graphs": [], "cost_graph": None}
 
+    # TF's wire format, through tensorboard's RunMetadata message
+    def SerializeToString(self) -> bytes:
+        return message_wire.serialized_run_metadata(self)
+
+    def ParseFromString(self, data: bytes) -> None:
+        self.CopyFrom(RunMetadata())
+        message_wire.parse_run_metadata(self, data)
+
+    @classmethod
+    def FromString(cls, data: bytes) -> RunMetadata:
+        message = cls()
+        message.ParseFromString(data)
+        return message
+
 
 CPU_DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 
@@ -165,7 +183,9 @@ def fill_run_metadata(run_metadata: RunMetadata, step) -> None:
     """Writes a step's executed nodes as TF's step_stats, with its bookkeeping nodes
     (_SOURCE, _arg_* per fed tensor read, _retval_* per fetched tensor)."""
     device = DeviceStepStats(device=CPU_DEVICE)
-    start_ns = step.timestamps[0]
+    start_ns = getattr(step.timestamps, "start_ns", None) or step.timestamps[0]  # Span or list
+    # steps are timed with perf_counter; TF reports wall-clock time since the epoch
+    start_ns += time.time_ns() - time.perf_counter_ns()
     plan = step.plan
     _add_node(device, "_SOURCE", "_SOURCE = NoOp()", start_ns, 0)
     args = {}
@@ -178,7 +198,8 @@ def fill_run_metadata(run_metadata: RunMetadata, step) -> None:
             f"_retval_{tensor.op.name}_{tensor.value_index}_{k}")
     elapsed = 0
     for op, duration in step.op_times_ns:
-        inputs = ", ".join(args.get(t, t.name.replace(":0", "")) for t in op.inputs)
+        inputs = ", ".join([args.get(t, t.name.replace(":0", "")) for t in op.inputs]
+                           + ["^" + control.name for control in op.control_inputs])
         _add_node(device, op.name, f"{op.name} = {op.type}({inputs})", start_ns + elapsed,
                   duration)
         elapsed += duration
