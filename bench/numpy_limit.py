@@ -1,8 +1,13 @@
 """The physical limit of a numpy engine: the benchmark computations written as plain numpy.
 
-`seed_function()` generates straight-line numpy code once from the ops graphshell runs for
-the seed's sess.run(grad) (one statement per op, constants bound as locals) and checks it
-gives graphshell's values. `mlp_step()` is the MLP step written by hand.
+`seed_function(exact_trig)` generates straight-line numpy code once from the ops graphshell runs for
+the seed's sess.run(grad) (one statement per op, constants and variables bound as locals,
+scalars as numpy scalars: the exact scalar floor) and checks it
+gives graphshell's values: with `exact_trig`, sin and cos are the C library's float32 ones that
+TF's scalar kernels (and graphshell) call, left as Python floats where graphshell's compiled
+tier leaves them (exact on numpy >= 2), and AddN sums in TF's order, so the values are
+graphshell's bit for bit; without, numpy's own trig (last-bit differences).
+`mlp_step()` is the MLP step written by hand.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ _EMITTERS = {
 }
 
 
-def seed_function():
-    """(function, graphshell's values): the seed's gradient step as generated numpy code."""
+def seed_function(exact_trig: bool = True):
+    """The seed's gradient step as generated numpy code (checked against graphshell)."""
     from workloads import build_seed
 
     from graphshell import tf
@@ -38,28 +43,62 @@ def seed_function():
             plan = steps[-1].plan
             bound = {op: _bound_value(op, sess) for op, inlined in zip(plan.ops, plan.inlined)
                      if inlined or op.type == "VariableV2"}
-            source, constants = _generate(plan, bound)
-    namespace = {"np": np}
+            floats = _python_float_ops(plan) if exact_trig else set()
+            source, constants = _generate(plan, bound, exact_trig, floats)
+    namespace = {"np": np, "f32": np.float32, **_c_trig()}
     exec(compile(source, "<numpy seed>", "exec"), namespace)
     function = namespace["make"](*constants)
-    _check(function(), expected)
+    _check(function(), expected, exact_trig)
     return function
 
 
+def _c_trig() -> dict:
+    from graphshell.engine.ops.libm import _FUNCTIONS
+    return {"cosf": _FUNCTIONS["cosf"], "sinf": _FUNCTIONS["sinf"]}
+
+
+def _tf_order_sum(args) -> str:
+    """AddN's sum as TF adds (and graphshell): the head left to right, then blocks of 8."""
+    if len(args) <= 9:
+        return " + ".join(args)
+    head = {0: 8, 1: 9}.get(len(args) % 8, len(args) % 8)
+    blocks = [args[:head]] + [args[start:start + 8] for start in range(head, len(args), 8)]
+    return " + ".join(f"({' + '.join(block)})" for block in blocks)
+
+
+_EXACT_EMITTERS = {**_EMITTERS, "Cos": lambda a: f"f32(cosf({a[0]}))",
+                   "Sin": lambda a: f"f32(sinf({a[0]}))", "AddN": _tf_order_sum}
+
+
 def _bound_value(op, sess):
-    if op.type == "VariableV2":
-        return sess.run(op.outputs[0])
-    return op.get_attr("value")
+    """A constant's or variable's value as the exact floor binds it: scalars as numpy scalars
+    (arithmetic on a 0-d array costs several times the same on a numpy scalar)."""
+    value = sess.run(op.outputs[0]) if op.type == "VariableV2" else op.get_attr("value")
+    value = np.asarray(value)
+    return value[()] if value.ndim == 0 else value
 
 
-def _generate(plan, bound):
+def _python_float_ops(plan) -> set:
+    """The trig ops whose C-library result may stay a Python float, bit for bit (numpy >= 2
+    converts it to float32 exactly where a numpy float32 operand meets it): the same rule
+    graphshell's compiled tier follows (engine/run/fast_paths.py)."""
+    from graphshell.engine.run.fast_paths import find_fast_paths
+    paths = find_fast_paths(plan, plan.kernels, 0, len(plan.program), False, False)
+    return {plan.ops[plan.program[i][3] - 1] for i in paths.python_floats}
+
+
+_FLOAT_EMITTERS = {"Cos": lambda a: f"cosf({a[0]})", "Sin": lambda a: f"sinf({a[0]})"}
+
+
+def _generate(plan, bound, exact_trig, python_floats=frozenset()):
+    emitters = _EXACT_EMITTERS if exact_trig else _EMITTERS
     names, constants, lines = {}, [], []
     for op in plan.ops:
         name = names[op] = f"v{len(names)}"
         if op in bound:
             constants.append(bound[op])
             continue
-        emit = _EMITTERS.get(op.type)
+        emit = (_FLOAT_EMITTERS if op in python_floats else emitters).get(op.type)
         if emit is None:
             raise NotImplementedError(f"no numpy emitter for op type {op.type}")
         lines.append(f"        {name} = {emit([names[t.op] for t in op.inputs])}")
@@ -70,9 +109,9 @@ def _generate(plan, bound):
     return source, [bound[op] for op in plan.ops if op in bound]
 
 
-def _check(values, expected) -> None:
+def _check(values, expected, exact) -> None:
     for value, want in zip(values, expected):
-        if not np.allclose(value, want, rtol=1e-5):
+        if not (np.array_equal(value, want) if exact else np.allclose(value, want, rtol=1e-5)):
             raise AssertionError(f"generated numpy gives {value}, graphshell {want}")
 
 

@@ -11,7 +11,7 @@ from .canvas import Canvas, Look, legend_runs
 from .folding import Block, fold, scope_ids
 from .geometry import Geometry, place
 from .layering import assign_layers, break_cycles, build_layers, order_layers, split_long_edges
-from .model import graph_from_ops
+from .model import OpGraph, graph_from_ops
 
 SMALL_GRAPH = 40          # graphs up to this many ops open with every scope expanded
 MAX_DRAWN_BLOCKS = 400    # beyond this the terminal drawing asks for a scope instead
@@ -21,7 +21,7 @@ MAX_DRAWN_BLOCKS = 400    # beyond this the terminal drawing asks for a scope in
 class Layout:
     """A laid-out graph: blocks, where each op went, the geometry, and edges not drawn."""
 
-    graph: nx.DiGraph
+    graph: OpGraph | nx.DiGraph  # the ops, before folding
     blocks: dict[str, Block]
     owner: dict[str, str]
     geometry: Geometry
@@ -74,7 +74,7 @@ def look_of(block: Block, op_states: dict[str, str]) -> Look:
     return Look(state, fetched, ran, total)
 
 
-def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB",
+def layout(graph: OpGraph | nx.DiGraph, expanded=frozenset(), direction: str = "TB",
            compact: bool = False) -> Layout:
     """Folds, layers, orders and places `graph`; a pure function of its arguments.
     `compact` draws one-line boxes (names only) to fit more on a screen."""
@@ -84,7 +84,7 @@ def layout(graph: nx.DiGraph, expanded=frozenset(), direction: str = "TB",
     return _arranged(graph, expanded, fold(graph, expanded), compact)
 
 
-def _arranged(graph: nx.DiGraph, expanded: frozenset, folding, compact: bool) -> Layout:
+def _arranged(graph: OpGraph | nx.DiGraph, expanded: frozenset, folding, compact: bool) -> Layout:
     """Layers, orders and places a folded graph (`folding` as `fold` returns it)."""
     blocks, folded, owner = folding
     dag, reversed_edges = break_cycles(folded)
@@ -100,7 +100,7 @@ def layout_ops(ops, expanded=frozenset()) -> Layout:
     return layout(graph_from_ops(ops), expanded)
 
 
-def default_expansion(graph: nx.DiGraph, scope=None) -> frozenset:
+def default_expansion(graph: OpGraph | nx.DiGraph, scope=None) -> frozenset:
     """Small graphs open fully expanded; larger ones folded, except the scope asked for."""
     if graph.number_of_nodes() <= SMALL_GRAPH:
         return frozenset(scope_ids(graph))

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from .model import OpGraph
+
 SERIES_MIN = 5
 _SUFFIX = re.compile(r"^(.*?)(?:_(\d+))?(_grad)?$")
 
@@ -37,7 +39,7 @@ class Block:
         return self.kind != "op"
 
 
-def fold(graph: nx.DiGraph, expanded=frozenset(), series_min: int = SERIES_MIN):
+def fold(graph: OpGraph | nx.DiGraph, expanded=frozenset(), series_min: int = SERIES_MIN):
     """(blocks by id, block graph, {op name: block id}) for the given expansion set.
 
     `expanded` holds scope paths ("gradients") and series ids (as found in Block.id)."""
@@ -52,14 +54,7 @@ def _scope_blocks(graph, expanded):
     owner: dict[str, str] = {}
     blocks: dict[str, Block] = {}
     for name in graph:
-        parts = name.split("/")
-        block_id = name
-        for depth in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:depth])
-            if (depth < len(parts) or prefix in scopes) and prefix not in expanded:
-                block_id = prefix + "/"
-                break
-        owner[name] = block_id
+        block_id = owner[name] = _owning_block(name, scopes, expanded)
         block = blocks.get(block_id)
         if block is None:
             order = graph.nodes[name]["order"]
@@ -76,6 +71,21 @@ def _scope_blocks(graph, expanded):
             if principal is not None:
                 block.detail = f"{principal['type']}, {len(block.members)} ops"
     return owner, blocks
+
+
+def _owning_block(name: str, scopes, expanded) -> str:
+    """The id of the box that shows op `name`: its outermost scope not expanded ("a/"), or
+    the op itself when every scope around it is expanded. (Found by scanning for slashes:
+    splitting and joining the name at each depth was most of the cost of folding.)"""
+    end = name.find("/")
+    while end != -1:
+        prefix = name[:end]
+        if prefix not in expanded:
+            return prefix + "/"
+        end = name.find("/", end + 1)
+    if name in scopes and name not in expanded:  # an op named like a scope: "a" beside "a/b"
+        return name + "/"
+    return name
 
 
 def _series_key(block: Block, graph):
@@ -132,6 +142,6 @@ def _block_graph(graph, owner, blocks) -> nx.DiGraph:
     return folded
 
 
-def scope_ids(graph: nx.DiGraph):
+def scope_ids(graph: OpGraph | nx.DiGraph):
     """Every scope path in the graph (what `expanded` may name)."""
     return sorted({n.rsplit("/", i)[0] for n in graph for i in range(1, n.count("/") + 1)})

@@ -52,6 +52,8 @@ class Result:
     open_tui: bool = False
     exit_status: int | None = None  # set by sys.exit(n) / exit(n): the status a script ends with
     expected_error: ErrorInfo | None = None  # the marked error that happened, as marked
+    # The entry of the newest Python value shown: the only one whose object is kept (below)
+    newest_value: Entry | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:

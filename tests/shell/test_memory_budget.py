@@ -229,3 +229,19 @@ def test_the_explorer_inspector_says_a_value_was_not_kept():
         panels.op_text(mul, first).plain
     assert "value in step 2: array([2., 4.])" in panels.op_text(mul, last).plain
     shell.close()
+
+
+def test_a_loop_of_bare_expressions_shows_each_value_but_keeps_only_the_newest(shell):
+    """As in Python's REPL, `for ...: expr` shows every value; the input keeps only the newest
+    object, so a loop of runs does not hold every array it made until the input ends."""
+    for line in ("import weakref", "class Big:\n    def __repr__(self):\n        return 'Big'\n",
+                 "made = []"):
+        assert shell.execute(line).error is None
+    result = shell.execute("for i in range(3):\n    made.append(weakref.ref(b := Big()))\n"
+                           "    b\n")
+    shown = [entry for entry in result.entries if entry.kind == "value"]
+    assert [entry.body.plain for entry in shown] == ["Big", "Big", "Big"]
+    assert [entry.data is None for entry in shown] == [True, True, False]
+    shell.execute("del b")
+    alive = [ref() is not None for ref in shell.namespace["made"]]
+    assert alive == [False, False, True]  # the newest is still held by the entry and `_`

@@ -109,8 +109,14 @@ def depthwise_backprop_input(input_shape, w, dy, strides, dilations, geometry):
     work = conv_kernels.compute_type(dy.dtype)
     g = dy.astype(work, copy=False).reshape(dy.shape[:3] + w.shape[2:])
     check_output(dy.shape[:3] + w.shape[:3], work)  # the windows' cells
-    cells = np.einsum("nijcm,abcm->nijabc", g, w.astype(work, copy=False))
-    grad = conv_kernels.scatter_windows(cells, input_shape, strides, dilations, geometry)
+    w = w.astype(work, copy=False)
+
+    def tap_cells(i, j):  # one tap's cells at a time: contiguous, and never all at once
+        if w.shape[3] == 1:
+            return g[..., 0] * w[i, j, :, 0]
+        return np.einsum("nijcm,cm->nijc", g, w[i, j])
+    grad = conv_kernels.scatter_tap_cells(tap_cells, w.shape[:2], input_shape, strides,
+                                          dilations, geometry, work)
     return grad.astype(dy.dtype, copy=False)
 
 

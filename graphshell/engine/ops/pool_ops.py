@@ -13,7 +13,7 @@ from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_same_type, convert_to_tensor
 from ..graph.errors import InvalidArgumentError, UnimplementedError
 from ..graph.registry import ShapeError, define
-from . import array_ops, conv_kernels, input_ops, rules, windows
+from . import array_ops, conv_kernels, input_ops, pool_kernels, rules, windows
 from .allocation import check_output
 from .conv_ops import shape_of_tensor
 
@@ -140,17 +140,6 @@ def _depth_max_pool(x, attrs: PoolAttrs):
     return np.fmax.reduce(x.reshape(x.shape[:3] + (depth // window, window)), axis=-1)
 
 
-def _lowest(dtype):
-    return -np.inf if np.issubdtype(dtype, np.floating) else np.iinfo(dtype).min
-
-
-def _max_windows(x, attrs: PoolAttrs, geometry):
-    (_, top, bottom), (_, left, right) = geometry
-    xp = windows.padded(x, (top, bottom), (left, right), _lowest(x.dtype))
-    return windows.windows(xp, attrs.ksize[1:3], attrs.strides[1:3],
-                           out=(geometry[0][0], geometry[1][0]))
-
-
 def _empty(geometry, x):
     return geometry[0][0] == 0 or geometry[1][0] == 0 or x.size == 0
 
@@ -165,27 +154,8 @@ def _max_pool_kernel(op, runtime):
         geometry = attrs.geometry(x.shape[1], x.shape[2])
         if _empty(geometry, x):
             return np.zeros((x.shape[0], geometry[0][0], geometry[1][0], x.shape[3]), x.dtype)
-        # fmax skips NaN as TF's max reduction does
-        return np.fmax.reduce(_max_windows(x, attrs, geometry), axis=(-2, -1))
+        return pool_kernels.window_max(x, attrs.ksize[1:3], attrs.strides[1:3], geometry)
     return max_pool
-
-
-def _argmax_indices(x, attrs: PoolAttrs, geometry):
-    """The flat index into `x` of each window's maximum: the first real cell (in row-major
-    window order) holding it, as TF's CPU kernels pick ties."""
-    cells = _max_windows(x, attrs, geometry)
-    best = np.fmax.reduce(cells, axis=(-2, -1))
-    real = windows.real_cells(x.shape[1], x.shape[2], geometry[0], geometry[1],
-                              attrs.ksize[1:3], attrs.strides[1:3])[None, :, :, None]
-    hits = real & ((cells == best[..., None, None]) | np.isnan(best)[..., None, None])
-    kh, kw = attrs.ksize[1:3]
-    first = np.argmax(hits.reshape(hits.shape[:4] + (kh * kw,)), axis=-1)
-    n, rows, cols, depth = x.shape
-    out_n, out_r, out_c, _ = first.shape
-    row = np.arange(out_r)[:, None, None] * attrs.strides[1] - geometry[0][1] + first // kw
-    col = np.arange(out_c)[None, :, None] * attrs.strides[2] - geometry[1][1] + first % kw
-    batch = np.arange(out_n)[:, None, None, None]
-    return ((batch * rows + row) * cols + col) * depth + np.arange(depth)
 
 
 def _check_grad_shape(expected, grad):
@@ -207,9 +177,8 @@ def _max_pool_grad_kernel(op, runtime):
         _check_grad_shape((x.shape[0], geometry[0][0], geometry[1][0], x.shape[3]), grad)
         if _empty(geometry, x):
             return np.zeros_like(x)
-        where = _argmax_indices(x, attrs, geometry)
-        summed = np.bincount(where.ravel(), weights=grad.ravel(), minlength=x.size)
-        return summed.astype(x.dtype).reshape(x.shape)
+        return pool_kernels.scatter_to_max(x, grad, attrs.ksize[1:3], attrs.strides[1:3],
+                                           geometry)
     return max_pool_grad
 
 
@@ -221,7 +190,7 @@ def _max_pool_grad_grad_kernel(op, runtime):
         geometry = attrs.geometry(x.shape[1], x.shape[2])
         if _empty(geometry, x):
             return np.zeros((x.shape[0], geometry[0][0], geometry[1][0], x.shape[3]), x.dtype)
-        return np.asarray(grad).ravel()[_argmax_indices(x, attrs, geometry)]
+        return pool_kernels.gather_max(x, grad, attrs.ksize[1:3], attrs.strides[1:3], geometry)
     return max_pool_grad_grad
 
 
@@ -241,10 +210,10 @@ def _avg_pool_kernel(op, runtime):
         if _empty(geometry, x):
             return np.zeros((x.shape[0], geometry[0][0], geometry[1][0], x.shape[3]), x.dtype)
         work = conv_kernels.compute_type(x.dtype)
-        cells = conv_kernels.input_windows(x.astype(work, copy=False), attrs.ksize[1:3],
-                                           attrs.strides[1:3], (1, 1), geometry)
         counts = _window_counts(x.shape[1], x.shape[2], attrs, geometry)
-        return (cells.sum(axis=(-2, -1)) / counts.astype(work)).astype(x.dtype, copy=False)
+        return (pool_kernels.window_sums(x.astype(work, copy=False), attrs.ksize[1:3],
+                                         attrs.strides[1:3], geometry)
+                / counts.astype(work)).astype(x.dtype, copy=False)
     return avg_pool
 
 
@@ -265,11 +234,11 @@ def _avg_pool_grad_kernel(op, runtime):
         if _empty(geometry, grad) or 0 in shape:
             return np.zeros(shape, grad.dtype)
         work = conv_kernels.compute_type(grad.dtype)
-        share = grad.astype(work) / _window_counts(shape[1], shape[2], attrs, geometry)
-        kh, kw = attrs.ksize[1:3]
-        cells = np.broadcast_to(share[:, :, :, None, None, :], share.shape[:3] + (kh, kw) +
-                                share.shape[3:])
-        summed = conv_kernels.scatter_windows(cells, shape, attrs.strides[1:3], (1, 1), geometry)
+        # TF scales by the reciprocal of each count (rounded to the type), not dividing
+        counts = _window_counts(shape[1], shape[2], attrs, geometry)
+        share = grad.astype(work) * (1.0 / counts).astype(work)
+        cells = np.broadcast_to(share, tuple(attrs.ksize[1:3]) + share.shape)
+        summed = conv_kernels.scatter_taps(cells, shape, attrs.strides[1:3], (1, 1), geometry)
         return summed.astype(grad.dtype, copy=False)
     return avg_pool_grad
 

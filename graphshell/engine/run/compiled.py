@@ -4,7 +4,9 @@ Each op becomes one line, `x12 = k7(x3, x9)`: kernels and constant values are bo
 variables, tensors live in local variables, refs are read inline (`x4.get()`), and nothing is
 done per op that does not change between steps (no slot lists, no timestamps). What ran is
 implied: every op of the plan, up to the one that failed, which the failing line's number
-names. Plans with cond or while loops (dead values) stay on the interpreter.
+names. Plans with cond or while loops (dead values) stay on the interpreter. Where it gives the
+same values, a line takes a fast path found by fast_paths.py (a scalar read, a Python float from
+libm, a result written into a dead input's buffer, a `del` after a value's last use).
 
 A plan bigger than CHUNK_OPS is compiled in chunks, each its own function, chained through the
 plan's slot list: Python's compile() is superlinear in the size of one function, and a chunk is
@@ -20,6 +22,7 @@ import itertools
 import numpy as np
 
 from ..graph.dtypes import bool_, float32, string
+from .fast_paths import find_fast_paths
 
 _COMPILED_FILES = itertools.count(1)
 
@@ -135,9 +138,10 @@ def _unpack(targets):
     return ", ".join(targets) + ("," if len(targets) == 1 else "")
 
 
-def _inline(op, kernel, args, name_of):
+def _inline(op, kernel, args, name_of, python_float=False):
     """The op as an expression that computes exactly what its kernel does, without calling it
-    (operators, the op definition's own inline form, libm calls for float32 scalars), or None."""
+    (operators, the op definition's own inline form, libm calls for float32 scalars), or None.
+    With `python_float`, a libm call's result stays the Python float ctypes returns."""
     if not all(t.dtype.base_dtype not in (bool_, string) for t in op._inputs):
         return None
     try:
@@ -154,6 +158,8 @@ def _inline(op, kernel, args, name_of):
     c_scalar = getattr(kernel, "c_scalar", None)
     output = op._outputs[0] if op._outputs else None
     if c_scalar is not None and output._shape == () and output.dtype.base_dtype is float32:
+        if python_float:
+            return f"{name_of(c_scalar)}({args[0]})"
         return f"{name_of(np.float32)}({name_of(c_scalar)}({args[0]}))"
     return None
 
@@ -188,14 +194,18 @@ def _generate(plan, kernels, keep_values, start=0, stop=None, chained=False):
 
     for k, slot in enumerate(plan.feed_slots if not chained else ()):
         body.append(f"{target(slot)} = feeds[{k}]")
-    for entry, (kernel, ref_positions) in zip(plan.program[start:stop], kernels[start:stop]):
+    fast = find_fast_paths(plan, kernels, start, len(plan.program) if stop is None else stop,
+                           keep_values, chained)
+    for index, entry in enumerate(plan.program[start:stop], start):
+        kernel, ref_positions = kernels[index]
         _, ins, out, position = entry
         if chained:
             _load_inputs(ins, loaded, body)
         args = [f"x{slot}.get()" if i in ref_positions else f"x{slot}"
                 for i, slot in enumerate(ins)]
-        call = (_inline(plan.ops[position - 1], kernel, args, kernel_name)
-                or f"{kernel_name(kernel)}({', '.join(args)})")
+        call = _fast_call(fast, index, ins, args, kernel, kernel_name) or \
+            _inline(plan.ops[position - 1], kernel, args, kernel_name,
+                    index in fast.python_floats) or f"{kernel_name(kernel)}({', '.join(args)})"
         if out.__class__ is int:
             statement = f"{target(out)} = {call}"
         elif out:
@@ -206,6 +216,8 @@ def _generate(plan, kernels, keep_values, start=0, stop=None, chained=False):
                              f"{_unpack([f'values[{slot}]' for slot in out])} = {call}")
         else:
             statement = call
+        if index in fast.frees:  # on the op's line: a failure there still names the op
+            statement += f"; del {', '.join(f'x{slot}' for slot in fast.frees[index])}"
         body.append(statement)
         line_positions[len(body) + 2] = position  # +2: the `def make` and `def run` lines
     if chained:
@@ -218,6 +230,18 @@ def _generate(plan, kernels, keep_values, start=0, stop=None, chained=False):
          "    def run(values):" if chained else "    def run(feeds, values):"]
         + [f"        {line}" for line in body] + ["    return run"])
     return source, values, line_positions
+
+
+def _fast_call(fast, index, ins, args, kernel, kernel_name):
+    """The entry's call on a fast path (fast_paths.py): a scalar read or a forwarded buffer."""
+    if index in fast.scalar_reads:
+        return f"{args[0]}[()]"
+    if index in fast.scalar_fills:
+        return args[1]
+    slot = fast.forwarded.get(index)
+    if slot is not None:
+        return f"{kernel_name(kernel)}({', '.join(args)}, out=x{slot})"
+    return None
 
 
 def _load_inputs(ins, loaded, body) -> None:

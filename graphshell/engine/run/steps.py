@@ -88,6 +88,7 @@ class Step:
         # (slot -> reason) were not kept; what ran stays recorded either way.
         self.values_dropped: str | None = None
         self.values_missing: dict[int, str] | None = None
+        self._positions: list[int] | None = None  # of the executed ops, once asked for
 
     # -- what ran ---------------------------------------------------------------------------
     @property
@@ -98,6 +99,13 @@ class Step:
         return [self.plan.ops[i] for i in self._executed_positions()]
 
     def _executed_positions(self) -> list[int]:
+        """Plan positions of the ops that ran, worked out once: a step is recorded after it
+        ends and never changes, and the explorer asks again at every step change."""
+        if self._positions is None:
+            self._positions = self._find_executed_positions()
+        return self._positions
+
+    def _find_executed_positions(self) -> list[int]:
         inline = self.plan.inlined
         if isinstance(self.timestamps, Span):
             ran = self.timestamps.ran

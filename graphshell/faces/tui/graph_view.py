@@ -138,7 +138,8 @@ class GraphView(ScrollView, can_focus=True):
         self._requests += 1
         self._lay_out(self._ops, self._expanded, self.compact, self._requests)
 
-    @work(thread=True, exclusive=True, group="layout")
+    # A description of our own: textual's default is the arguments' reprs, 100,000 ops' worth
+    @work(thread=True, exclusive=True, group="layout", description="laying out the graph")
     def _lay_out(self, ops, expanded, compact, request) -> None:
         graph = graph_from_ops(ops)
         if expanded is None:
