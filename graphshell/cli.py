@@ -23,6 +23,9 @@ examples:
                                        inputs separated by ';'
   graphshell --echo lesson.gsh > lesson.transcript
   graphshell --check lesson.transcript replay a transcript; report what differs
+  graphshell --engine tensorflow --tui model.py
+                                       the explorer over real TensorFlow
+  graphshell --engine both model.py    the first step where numpy and TensorFlow differ
 
 in scripts, a line ending in `# error: ClassName` is expected to fail with that error: the
 error is printed and the script goes on (exit 1 if it does not fail so).
@@ -34,6 +37,7 @@ environment:
                       how much of the steps' values the shell keeps for :inspect and the
                       explorer (default 256M for the last 100 steps; :keep changes it)
   GRAPHSHELL_MAX_READ the most a script, transcript or stdin may hold (default 64M)
+  GRAPHSHELL_ENGINE   numpy (default) or tensorflow: the engine when --engine is not given
 
 exit status:
   0    every input ran (or failed as marked); --check: every output as expected
@@ -73,6 +77,10 @@ def parse_arguments(argv):
                              "all, oldest dropped first (default 256M; 0 keeps none)")
     parser.add_argument("--keep-steps", type=_count_option, metavar="N",
                         help="keep the values of the last N steps only (default 100)")
+    parser.add_argument("--engine", choices=("numpy", "tensorflow", "both"), default=None,
+                        help="run on graphshell's numpy engine (default), on real TensorFlow "
+                             "(the tensorflow extra), or a script on both, reporting the first "
+                             "step that differs (default: $GRAPHSHELL_ENGINE, else numpy)")
     parser.add_argument("--max-read", type=_size_option, metavar="SIZE",
                         help="refuse a script, transcript or stdin larger than SIZE "
                              "(default 64M)")
@@ -118,6 +126,19 @@ def _configure_limits(args) -> str | None:
     return None
 
 
+def _configure_engine(args) -> str | None:
+    """Chooses the engine of this process's shells (--engine, else $GRAPHSHELL_ENGINE);
+    returns why it cannot run (TensorFlow missing: how to install it), if so."""
+    from .shell import engine_choice
+    if args.engine == "both":
+        return None if args.file is not None else "--engine both runs a script: give a FILE"
+    try:
+        engine_choice.configure(args.engine)
+    except engine_choice.EngineUnavailable as error:
+        return str(error)
+    return None
+
+
 def main(argv=None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     if not arguments and _is_terminal(sys.stdin) and _is_terminal(sys.stdout):
@@ -138,10 +159,12 @@ def _dispatch(args) -> int:
     if closed is not None:
         print(f"graphshell: {closed}", file=sys.stderr)
         return EXIT_USAGE
-    problem = _configure_limits(args)
+    problem = _configure_limits(args) or _configure_engine(args)
     if problem is not None:
         print(f"graphshell: {problem}", file=sys.stderr)
         return EXIT_USAGE
+    if args.engine == "both":
+        return _run_on_both_engines(args)
     if args.program_args and not (args.file or "").endswith(".py") and args.code is None:
         print(f"graphshell: unrecognized arguments: {' '.join(args.program_args)} (arguments "
               "after the file are for .py programs)", file=sys.stderr)
@@ -230,6 +253,29 @@ def _run_script(args) -> int:
     finally:
         sys.argv, sys.path[:] = saved_argv, saved_path
         shell.close()
+
+
+def _run_on_both_engines(args) -> int:
+    """--engine both FILE: the script on numpy and on TensorFlow; exit 1 at the first step
+    whose outcome, executed ops or values differ."""
+    from .shell.differential import compare_engines
+    from .shell.engine_choice import EngineUnavailable
+    try:
+        text, filename = _script_text(args)
+    except _UsageError as error:
+        print(f"graphshell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        comparison = compare_engines(text, filename, 0 if args.seed is None else args.seed)
+    except EngineUnavailable as error:
+        print(f"graphshell: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if comparison.difference is not None:
+        print(f"{filename}: engines differ at {comparison.difference}")
+        return EXIT_ERROR
+    print(f"{filename}: numpy and tensorflow agree on {comparison.inputs} inputs and "
+          f"{comparison.steps} steps (outcomes, fed and executed ops, fetched values)")
+    return EXIT_OK
 
 
 def colour_disabled() -> bool:

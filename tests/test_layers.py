@@ -1,9 +1,10 @@
 """The dependency rule of docs/architecture.md, checked on every import (function-level too).
 
-faces -> shell -> tf facade -> library (training, layers) -> autodiff -> ops -> run -> graph,
-with layout beside them: an import may only point down that list (or stay in its layer), faces
-never import the engine, layout imports nothing of graphshell but itself, and the only import
-cycles allowed are between op families inside the op library's folder.
+faces -> shell -> engines -> tf facade -> library (training, layers) -> autodiff -> ops -> run
+-> graph, with layout beside them: an import may only point down that list (or stay in its
+layer), faces never import the engine (nor the engines), only the TensorFlow adapter imports
+TensorFlow, layout imports nothing of graphshell but itself, and the only import cycles allowed
+are between op families inside the op library's folder.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "graphshell"
 LAYERS = [
     ("faces", ("graphshell.faces", "graphshell.cli", "graphshell.__main__")),
     ("shell", ("graphshell.shell",)),
+    ("engines", ("graphshell.engines",)),
     ("facade", ("graphshell.tf", "graphshell.facade")),
     ("library", ("graphshell.engine.training", "graphshell.engine.layers")),
     ("autodiff", ("graphshell.engine.autodiff",)),
@@ -187,3 +189,29 @@ def test_op_families_may_use_each_other(tmp_path):
     root = _plant(tmp_path, {"engine/ops/math_ops.py": "from . import logic_ops\n",
                              "engine/ops/logic_ops.py": "from . import math_ops\n"})
     assert violations(read_arrows(root)) == []
+
+
+TENSORFLOW_ADAPTER = PACKAGE / "engines" / "tensorflow"
+
+
+def tensorflow_imports(root: pathlib.Path = PACKAGE) -> list[str]:
+    """Modules outside the TensorFlow adapter that import the real `tensorflow` package."""
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if TENSORFLOW_ADAPTER in path.parents:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(name.split(".")[0] == "tensorflow" for name in names):
+                found.append(f"{module_name(root, path)} (line {node.lineno})")
+    return found
+
+
+def test_only_the_tensorflow_adapter_imports_tensorflow():
+    assert tensorflow_imports() == []
+
+
+def test_a_planted_tensorflow_import_outside_the_adapter_is_caught(tmp_path):
+    root = _plant(tmp_path, {"shell/core.py": "def f():\n    import tensorflow.compat.v1\n"})
+    assert tensorflow_imports(root) == ["graphshell.shell.core (line 2)"]

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..shell import engine_choice
 from ..shell.styled import Styled, to_ansi
 from .paste import block_inputs
 
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 
 PROGRESS_AFTER_SECONDS = 1.0
 BANNER = "graphshell: TF1 graphs on numpy. tf and np are imported; :help lists commands."
+TENSORFLOW_BANNER = ("graphshell: TF1 graphs on real TensorFlow (tf.compat.v1). tf and np are "
+                     "imported; :help lists commands.")
 
 
 class LazyShell:
@@ -222,7 +225,8 @@ class InterruptOnlyWhileRunning:
 
 def run_repl(timings: bool = True, seed=None) -> int:
     with InterruptOnlyWhileRunning() as interrupts:  # first of all: Ctrl-C must not end it
-        print(BANNER, flush=True)
+        print(TENSORFLOW_BANNER if engine_choice.chosen_name() == "tensorflow" else BANNER,
+              flush=True)
         from .repl_prompt import prompt_session
         screen = Screen(color=not os.environ.get("NO_COLOR"))  # no-color.org: set, non-empty
         lazy = LazyShell(timings, seed)

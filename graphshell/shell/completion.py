@@ -10,8 +10,6 @@ import os
 import re
 from dataclasses import dataclass
 
-from ..engine.graph.graph import get_default_graph
-from ..engine.run.session import BaseSession
 from . import commands
 
 _DOTTED = re.compile(r"[A-Za-z_][\w.]*$")
@@ -61,21 +59,22 @@ def _commands(word: str):
 def _arguments(shell, kind: str, before: str):
     if kind == "op" or kind == "scope":
         word = _OP_NAME.search(before).group(0)
-        return _graph_names(word, scopes_only=kind == "scope") or \
+        return _graph_names(shell, word, scopes_only=kind == "scope") or \
             python_names(shell.namespace, before)
     if kind == "value":  # a Python expression, or an op's name (:eval add_1)
         found = python_names(shell.namespace, before)
         word = _OP_NAME.search(before).group(0)
         if word and "." not in word:
             shown = {completion.text for completion in found}
-            found += [c for c in _graph_names(word, scopes_only=False) if c.text not in shown]
+            found += [c for c in _graph_names(shell, word, scopes_only=False)
+                      if c.text not in shown]
         return found[:MAX_COMPLETIONS]
     if kind == "session":
         word = _DOTTED.search(before)
         word = word.group(0) if word else ""
         return [Completion(name, -len(word), "session") for name, value in
                 sorted(shell.namespace.items(), key=lambda item: natural_key(item[0]))
-                if isinstance(value, BaseSession) and name.startswith(word)]
+                if shell.engine.is_session(value) and name.startswith(word)]
     if kind == "file":
         word = before.rsplit(" ", 1)[-1]
         paths = _natural(glob.glob(os.path.expanduser(word) + "*"))[:MAX_COMPLETIONS]
@@ -84,9 +83,9 @@ def _arguments(shell, kind: str, before: str):
     return python_names(shell.namespace, before)
 
 
-def _graph_names(word: str, scopes_only: bool):
+def _graph_names(shell, word: str, scopes_only: bool):
     names = set()
-    for op in get_default_graph().get_operations():
+    for op in shell.engine.default_graph().get_operations():
         parts = op.name.split("/")
         for depth in range(1, len(parts) + (0 if scopes_only else 1)):
             names.add("/".join(parts[:depth]))

@@ -11,16 +11,11 @@ import collections
 import threading
 import traceback
 from contextlib import AbstractContextManager
+from typing import Any
 
 import numpy as np
 
-from .. import tf
-from ..engine.graph import errors
-from ..engine.graph.context import EngineContext
-from ..engine.graph.graph import Graph
-from ..engine.run import steps as engine_steps
-from ..engine.run.session import BaseSession
-from . import commands, marks, python_exec
+from . import commands, engine_choice, marks, python_exec
 from .history import RecordedInput, is_recorded
 from .keep import DEFAULT_KEEP_BYTES, DEFAULT_KEEP_STEPS, Budget, KeptValues
 from .naming import Naming
@@ -28,7 +23,6 @@ from .report import count_of, step_line, value_text
 from .results import Entry, ErrorInfo, Result
 from .splitter import is_complete_input
 from .styled import Styled
-from .tensorflow_modules import tensorflow_modules
 
 _ARGUMENT_CONSTANTS = {"nan": float("nan"), "inf": float("inf")}
 
@@ -38,11 +32,15 @@ class Shell:
 
     def __init__(self, timings: bool = False, max_step_reports: int = 10, width: int = 100,
                  seed: int | None = None, keep_bytes: int | None = None,
-                 keep_steps: int | None = None):
+                 keep_steps: int | None = None, engine: str | None = None):
         """`seed` makes random ops without a seed reproducible (scripts pass 0); None gives
         them fresh OS entropy, as in TF. Step values (feeds, fetches, intermediates) are kept
         up to `keep_bytes` for the last `keep_steps` steps (None: $GRAPHSHELL_KEEP_BYTES and
-        $GRAPHSHELL_KEEP_STEPS, else 256 MiB and 100 steps; `:keep` changes them)."""
+        $GRAPHSHELL_KEEP_STEPS, else 256 MiB and 100 steps; `:keep` changes them). `engine`
+        names the engine (numpy, tensorflow; None: --engine, else $GRAPHSHELL_ENGINE, else
+        numpy); EngineUnavailable if it cannot run here."""
+        self.engine = engine_choice.load_engine(engine)
+        self._seed = seed
         self.timings = timings
         self.width = width
         self.max_step_reports = max_step_reports
@@ -60,44 +58,54 @@ class Shell:
         self._inputs_run = 0
         self._traceback_says_more = False  # the error being reported came from a deeper call
         self.namespace = self._fresh_namespace()
-        self.naming = Naming(self.namespace)
+        self.naming = Naming(self.namespace, self.engine)
         self._result = None
         self._reports_shown = 0
         self._reports_hidden = []
         self._last_results = None
         self.kept = KeptValues(_budget(keep_bytes, keep_steps))
         # The shell's own defaults, numbering and settings: no other shell sees or changes them.
-        self.context = EngineContext(keep_step_values=True, unseeded_seed=seed,
-                                     step_listeners=[self._on_step])
+        self.state = self.engine.new_state(seed, self._on_step)
         with self.activated():
-            tf.get_default_graph()  # made now, so it is Graph#1 whatever the user makes first
+            self.engine.default_graph()  # made now, so it is Graph#1 whatever comes first
 
-    @staticmethod
-    def _fresh_namespace():
-        return {"tf": tf, "np": np, "__name__": "__main__",
-                "__builtins__": python_exec.shell_builtins()}
+    def _fresh_namespace(self):
+        return {"tf": self.engine.tf, "np": np, "__name__": "__main__",
+                "__builtins__": python_exec.shell_builtins(self.engine.import_tensorflow)}
 
     def close(self) -> None:
         """Detaches the shell from its context: steps run later are no longer recorded."""
+        self.state.close()
+
+    def switch_engine(self, name: str) -> None:
+        """Runs the shell on engine `name` from now on: a fresh namespace, defaults and step
+        history on it (EngineUnavailable if it cannot run here)."""
+        engine = engine_choice.load_engine(name)
+        self.reset()
+        self.state.close()
+        self.engine, self.state = engine, engine.new_state(self._seed, self._on_step)
+        self.naming.engine = engine
         with self.activated():
-            engine_steps.remove_step_listener(self._on_step)
+            engine.default_graph()
+        self.namespace.clear()
+        self.namespace.update(self._fresh_namespace())
 
     # -- entry points for faces ---------------------------------------------------------------
-    def activated(self) -> AbstractContextManager[EngineContext]:
-        """A context manager in which this thread runs in the shell's EngineContext: its default
+    def activated(self) -> AbstractContextManager[Any]:
+        """A context manager in which this thread runs in the shell's engine state: its default
         session and graph stacks, its numbering of graphs, sessions and steps, its settings."""
-        return self.context.installed()
+        return self.state.installed()
 
-    def default_graph(self) -> Graph:
+    def default_graph(self) -> Any:
         """The graph the shell's next op goes into (read in the shell's context, so any thread
         may ask)."""
         with self.activated():
-            return tf.get_default_graph()
+            return self.engine.default_graph()
 
-    def default_session(self) -> BaseSession | None:
+    def default_session(self) -> Any:
         """The session the shell's `t.eval()` would use, or None."""
         with self.activated():
-            return tf.get_default_session()
+            return self.engine.default_session()
 
     def execute(self, text: str, line: int | None = None, filename: str = "<input>",
                 show_values: bool = True) -> Result:
@@ -213,7 +221,7 @@ class Shell:
     # -- Python --------------------------------------------------------------------------------
     def _run_python(self, source: str, line: int, filename: str) -> None:
         if python_exec.mentions_tensorflow_import(source):
-            self.emit("note", python_exec.TENSORFLOW_NOTE)
+            self.emit("note", self.engine.import_note)
         typed = filename == "<input>"
         if typed:  # each typed input is its own "file", so tracebacks show the right source
             self._inputs_run += 1
@@ -223,7 +231,7 @@ class Shell:
         try:
             note = lambda text: self.emit("note", text)  # noqa: E731
             code = python_exec.compile_input(source, filename, line, note, mode)
-            with tensorflow_modules(needed="import" in source):
+            with self.engine.tensorflow_modules(needed="import" in source):
                 python_exec.run_code(code, self.namespace, self._on_output, self._on_value, note,
                                      self._on_stderr)
         except KeyboardInterrupt:
@@ -268,6 +276,18 @@ class Shell:
         if not self._show_values or value is self._last_results:
             return  # the step report already showed it
         self.emit("value", value_text(value), value)
+        self._keep_only_newest_value()
+
+    def _keep_only_newest_value(self) -> None:
+        """A loop of bare expressions shows every value, as Python's REPL does, but the input
+        keeps only the newest object (as `_` does): keeping them all held every array a loop
+        of `sess.run(...)` made until the input ended (4 GB for 100 runs of 40 MB)."""
+        result = self._result
+        if result is None or not result.entries:
+            return
+        if result.newest_value is not None:
+            result.newest_value.data = None
+        result.newest_value = result.entries[-1]
 
     # -- commands ---------------------------------------------------------------------------------
     def _run_command(self, text: str, line) -> None:
@@ -306,7 +326,7 @@ class Shell:
             self._keep_values_of(step)
 
     def _keep_values_of(self, step) -> None:
-        if isinstance(step.error, (MemoryError, errors.ResourceExhaustedError)):
+        if step.error is not None and self.engine.is_out_of_memory(step.error):
             # whatever was kept must not make the user's next try fail too
             self.kept.drop_all(f"dropped to free memory when step {step.number} ran out of it")
             step.release_values(f"step {step.number} ran out of memory")
@@ -353,16 +373,27 @@ class Shell:
     def reset(self) -> None:
         """A fresh namespace, default graph and step history; open sessions are closed."""
         with self.activated():  # an InteractiveSession leaves the stack it was pushed onto
+            self._leave_entered_sessions()
             for session in self.naming.sessions_in_namespace():
-                if not session.closed:
+                if not self.engine.session_closed(session):
                     session.close()
-            self.context.restart()
-            tf.get_default_graph()  # numbered now, as at the shell's start
+            self.state.restart()
+            self.engine.default_graph()  # numbered now, as at the shell's start
         self.namespace.clear()
         self.namespace.update(self._fresh_namespace())
         self.steps.clear()
         self.kept.clear()
-        self.entered_contexts.clear()
+
+    def _leave_entered_sessions(self) -> None:
+        """Leaves what :enter pushed, top first, while the shell's stacks are current (TF's
+        default-session blocks would otherwise leave whichever stack is current when the
+        collector finds them)."""
+        while self.entered_contexts:
+            _, context = self.entered_contexts.pop()
+            try:
+                context.__exit__(None, None, None)
+            except AssertionError:  # pushed over by a block left open: the restart clears it
+                pass
 
 
 def _budget(keep_bytes: int | None, keep_steps: int | None) -> Budget:

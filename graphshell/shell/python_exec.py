@@ -1,5 +1,5 @@
 """Running Python input in the shell's namespace: REPL display of values, live capture of
-printed output and warnings, and `import tensorflow` bound to graphshell's tf."""
+printed output and warnings, and `import tensorflow` bound to the engine's tf."""
 
 from __future__ import annotations
 
@@ -11,47 +11,25 @@ import os
 import re
 import sys
 import traceback
-import types
 import warnings
 
-from .. import tf as graphshell_tf
 from .results import ErrorInfo
 
 _TENSORFLOW_IMPORT = re.compile(r"^\s*(import\s+tensorflow|from\s+tensorflow)", re.MULTILINE)
-TENSORFLOW_NOTE = ("note: `import tensorflow` binds graphshell's tf (the TF1 graph API on "
-                   "numpy); tf.compat.v1 is the same namespace")
 
 
-def shell_builtins():
-    """Builtins whose __import__ maps tensorflow (and tensorflow.compat.v1) to graphshell's tf."""
+def shell_builtins(import_tensorflow):
+    """Builtins whose __import__ hands tensorflow paths to the engine's `import_tensorflow(name,
+    fromlist)` (graphshell's tf on the numpy engine, tf.compat.v1 on the tensorflow one)."""
     names = dict(vars(builtins))
     real_import = builtins.__import__
 
     def import_hook(name, globals=None, locals=None, fromlist=(), level=0):  # noqa: A002 - __import__'s signature
         if level == 0 and (name == "tensorflow" or name.startswith("tensorflow.")):
-            return _tensorflow_module(name, fromlist)
+            return import_tensorflow(name, fromlist)
         return real_import(name, globals, locals, fromlist, level)
     names["__import__"] = import_hook
     return names
-
-
-def _tensorflow_module(name, fromlist):
-    """What `import name` gives for a tensorflow path: the top module for `import a.b.c`
-    (Python walks the attributes), the named module for `from a.b import c`; an ImportError
-    naming the module or member graphshell does not provide."""
-    module = graphshell_tf
-    for depth, part in enumerate(name.split(".")[1:], start=2):
-        module = getattr(module, part, None)
-        if not isinstance(module, types.ModuleType):
-            raise ModuleNotFoundError(
-                f"No module named '{'.'.join(name.split('.')[:depth])}': graphshell's tf "
-                "provides the TF1 graph API (tensorflow.compat.v1) and the tensorflow.python "
-                "modules TF1 code imports, not this one", name=name)
-    for member in fromlist or ():
-        if member != "*" and not hasattr(module, member):
-            raise ImportError(f"cannot import name '{member}' from '{name}': graphshell's tf "
-                              "does not provide it", name=name)
-    return module if fromlist else graphshell_tf
 
 
 def mentions_tensorflow_import(source: str) -> bool:
@@ -341,6 +319,7 @@ def one_line_message(error: BaseException) -> str:
         text = str(text)
     except Exception:
         return f"{type(error).__name__} (its message could not be shown)"
+    text = _without_graph_execution_frames(text)
     node = re.search(r"\[\[\{\{node ([^}]+)\}\}\]\]", text)
     text = re.sub(r"\s*\[\[\{\{node [^}]+\}\}\]\]", "", text)
     text = " ".join(text.split())
@@ -349,6 +328,25 @@ def one_line_message(error: BaseException) -> str:
     if len(text) > 500:
         text = text[:497] + "..."
     return text or type(error).__name__
+
+
+_GRAPH_EXECUTION = "Graph execution error:"
+_DETECTED_NODE = re.compile(r"\nNode: '([^'\n]+)'\n")
+
+
+def _without_graph_execution_frames(text: str) -> str:
+    """TF's own message in a real TensorFlow error (the tensorflow engine): TF 2 puts
+    "Graph execution error:" and the Python frames that built the failing node before it,
+    then `Node: 'name'`, and str() adds the op's "Original stack trace" after it; what is
+    left ends in the usual `[[{{node name}}]]`."""
+    if not text.startswith(_GRAPH_EXECUTION):
+        return text
+    text = text[len(_GRAPH_EXECUTION):].split("\nOriginal stack trace for ", 1)[0]
+    detected = _DETECTED_NODE.search(text)
+    if detected is None:
+        return text
+    node, text = detected.group(1), text[detected.end():]
+    return re.sub(r"\s*\[\[" + re.escape(node) + r"\]\]", f" [[{{{{node {node}}}}}]]", text)
 
 
 def has_deeper_frames(error: BaseException, filename: str) -> bool:

@@ -6,7 +6,6 @@ import inspect
 import re
 from collections.abc import Sequence
 
-from ..engine.graph.shapes import shape_str
 from .styled import Styled
 
 MAX_NAMES_SHOWN = 8
@@ -89,7 +88,7 @@ def _what_went_wrong(step) -> Styled:
 
 def tensor_summary(tensor) -> str:
     """`x:0  (?, 2) float32`: a tensor's name, static shape (as TF1 prints it) and dtype."""
-    return f"{tensor.name}  {shape_str(tensor._shape)} {tensor.dtype.name}"
+    return f"{tensor.name}  {tensor.shape} {tensor.dtype.name}"
 
 
 def value_text(value) -> str:

@@ -57,7 +57,9 @@ _creation_id = attrgetter("_id")
 
 def why_needed(fetches, targets, fed, op):
     """The path by which `op` is needed: [fetch or target, ..., op] following the first route
-    found backwards, with the kind of each edge ('data' or 'control'); None if not needed."""
+    found backwards, with the kind of each edge ('data' or 'control'); None if not needed.
+    It reads only TF's public op API (inputs, control_inputs), so the TensorFlow engine's
+    graphs are explained by the same search."""
     fed = set(fed)
     parents = {}
     roots = [t.op for t in fetches if t not in fed] + list(targets)
@@ -68,11 +70,11 @@ def why_needed(fetches, targets, fed, op):
         current = frontier.popleft()
         if current is op:
             return _path_to(parents, op)
-        for tensor in current._inputs:
+        for tensor in current.inputs:
             if tensor not in fed and tensor.op not in parents:
                 parents[tensor.op] = (current, "data", tensor)
                 frontier.append(tensor.op)
-        for control in current._control_inputs:
+        for control in current.control_inputs:
             if control not in parents:
                 parents[control] = (current, "control", None)
                 frontier.append(control)

@@ -92,8 +92,16 @@ class Inspector(Static, can_focus=True):
 
     def show(self, graph, block, step) -> None:
         """`block` is a laid-out box (layout's Block): one op, or a folded scope or series."""
-        op = graph._get_operation_or_none(block.id) if block.kind == "op" else None
+        op = _op_named(graph, block.id) if block.kind == "op" else None
         self.update(op_text(op, step) if op is not None else folded_text(block, step))
+
+
+def _op_named(graph, name: str):
+    """The op called `name`, or None (TF's public lookup, so any engine's graph answers)."""
+    try:
+        return graph.get_operation_by_name(name)
+    except (KeyError, ValueError):
+        return None
 
 
 def folded_text(block, step) -> Text:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ...engine.graph.graph import get_default_graph
 from ..report import count_of
 from ..styled import Styled
 from .table import CommandError, command
@@ -39,7 +38,7 @@ def graph_command(shell, args):
     dashed when only some did). SCOPE draws one name scope expanded (e.g. :graph gradients).
     """
     from ...layout import draw_for_terminal
-    graph = get_default_graph()
+    graph = shell.engine.default_graph()
     if not graph.get_operations():
         raise CommandError("the default graph is empty: build something first")
     scope = args.strip().strip("/")
@@ -51,7 +50,8 @@ def graph_command(shell, args):
     last = shell.steps[-1] if shell.steps else None
     lines = draw_for_terminal(ops, step_states(last, graph), expanded_scope=scope or None,
                               width=shell.width)
-    title = Styled().add(f"{graph.name}: {count_of(len(ops), 'op')}", "heading")
+    title = Styled().add(f"{shell.engine.graph_name(graph)}: {count_of(len(ops), 'op')}",
+                         "heading")
     if last is not None and last.graph is graph:
         title.add(f"; marked: step {last.number}", "dim")
     picture = Styled(title.fragments)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import fnmatch
 
-from ...engine.graph.graph import get_default_graph
-from ...engine.graph.shapes import shape_str
 from ..report import count_of, format_ns, op_list, step_line, step_outcome, table, value_text, wrap
 from ..styled import Styled
 from .table import CommandError, command
@@ -30,19 +28,19 @@ def ops_command(shell, args):
 
     PATTERN filters by name: a glob (gradients/*, mul_?) or a piece of the name.
     """
-    ops = matching_ops(get_default_graph(), args.strip())
+    ops = matching_ops(shell.engine.default_graph(), args.strip())
     if not ops:
         raise CommandError(f"no op matches {args!r}" if args else "the default graph is empty")
-    rows = [_op_row(op) for op in ops[:MAX_ROWS]]
+    rows = [_op_row(shell.engine, op) for op in ops[:MAX_ROWS]]
     shell.emit("table", table(["name", "type", "shape", "dtype", "inputs"], rows, max_width=48))
     if len(ops) > MAX_ROWS:
         shell.emit("note", f"... {count_of(len(ops) - MAX_ROWS, 'more op', 'more ops')}; "
                            "narrow the list with a pattern")
 
 
-def _op_row(op):
+def _op_row(engine, op):
     first = op.outputs[0] if op.outputs else None
-    shape = shape_str(first._shape) if first is not None else "-"
+    shape = engine.shape_text(first) if first is not None else "-"
     dtype = first.dtype.name if first is not None else "-"
     if len(op.outputs) > 1:
         shape += f" (+{len(op.outputs) - 1})"
@@ -145,7 +143,8 @@ def inspect_command(shell, args):
         raise CommandError("usage: :inspect TENSOR [N], e.g. :inspect y or :inspect mul:0 3")
     number = parts.pop() if len(parts) > 1 and parts[-1].isdigit() else None
     text = " ".join(parts)
-    graph = get_default_graph() if number is None else parse_step_number(shell, number).graph
+    graph = shell.engine.default_graph() if number is None else \
+        parse_step_number(shell, number).graph
     tensors = _resolve_tensors(shell, text, graph)
     step = parse_step_number(shell, number) if number is not None else _last_step_with(
         shell, tensors)
@@ -158,7 +157,7 @@ def _resolve_tensors(shell, text: str, graph) -> list:
     try:
         if ":" in name:
             return [graph.get_tensor_by_name(name)]
-        found = graph._get_operation_or_none(name)
+        found = shell.engine.op_named(graph, name)
         if found is not None:
             return list(found.outputs) or _no_outputs(found)
     except (KeyError, ValueError, TypeError):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ...engine.graph import stacks
-from ...engine.graph.graph import get_default_graph
 from ..arguments import is_tensor_name, split_expressions, split_feeds
 from ..python_exec import structure_eval_hint
 from ..report import count_of
@@ -64,7 +62,7 @@ def run_command(shell, args):
     if not head:
         raise CommandError("usage: :run EXPR [EXPR ...] [--feed KEY=VALUE ...]")
     fetches = [argument_value(shell, expression) for expression in split_expressions(head)]
-    session = stacks.get_default_session()
+    session = shell.engine.default_session()
     if session is None:
         raise CommandError("no default session: create one (sess = tf.InteractiveSession()) "
                            "or make one default with :enter SESSION")
@@ -88,22 +86,23 @@ def argument_value(shell, text: str) -> Any:
     tensor `add_1:0`, or for an op name its first output (as TF's feeds name it), or the op
     itself if it has no outputs (an initializer, say)."""
     if is_tensor_name(text):
-        return _graph_element(text)
+        return _graph_element(shell.engine, text)
     try:
         return shell.evaluate(text)
     except NameError:
         if not _GRAPH_NAME.fullmatch(text):
             raise
-        return _graph_element(text)
+        return _graph_element(shell.engine, text)
 
 
-def _graph_element(name: str):
-    session = stacks.get_default_session()
-    graph = session.graph if session is not None else get_default_graph()
+def _graph_element(engine, name: str):
+    session = engine.default_session()
+    graph = session.graph if session is not None else engine.default_graph()
     op_name, _, index = name.partition(":")
-    op = graph._get_operation_or_none(op_name)
+    op = engine.op_named(graph, op_name)
     if op is None:
-        raise CommandError(f"{op_name!r} is neither a Python name nor an op of {graph.name}; "
+        raise CommandError(f"{op_name!r} is neither a Python name nor an op of "
+                           f"{engine.graph_name(graph)}; "
                            ":ops lists the ops")
     if not op.outputs and not index:
         return op

@@ -32,9 +32,10 @@ def load_command(shell, args):
     in `# error: ClassName` is meant to fail so (a lesson showing a mistake); that error is
     shown and the script goes on. --quiet shows outputs only (the default in scripts, where
     --echo shows inputs too). A .py file runs as Python runs it: no value is displayed, only
-    what it prints (and each step's line). A GraphDef file (.pb binary, .pbtxt text) is
-    imported into a new default graph instead, keeping its node names, even where some of
-    its op types have no kernel here (steps needing those fail; :graph, :ops, :why work).
+    what it prints (and each step's line). A GraphDef file (.pb binary, .pbtxt text) or a
+    MetaGraph (.meta, with its collections) is imported into a new default graph instead,
+    keeping its node names, even where some of its op types have no kernel here (steps
+    needing those fail; :graph, :ops, :why work).
     """
     echo, path = _load_arguments(shell, args)
     if graph_def_loading.is_graph_def_path(path):

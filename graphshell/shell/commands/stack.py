@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from ...engine.graph import stacks
-from ...engine.graph.graph import default_graph_snapshot, global_default_graph
-from ...engine.run.session import BaseSession
 from ..report import count_of, with_article
 from ..styled import Styled
 from .table import CommandError, command
@@ -15,8 +12,8 @@ def stack_view(shell, compact: bool = False) -> Styled:
     `compact` gives the narrow form the explorer's side panel uses."""
     if compact:
         return _compact_stack_view(shell)
-    naming = shell.naming
-    sessions = stacks.default_session_snapshot()
+    naming, engine = shell.naming, shell.engine
+    sessions = engine.session_stack()
     out = Styled().add("default-session stack (top first):", "heading")
     if not sessions:
         out.add("\n  (empty: t.eval() and op.run() have no default session)", "dim")
@@ -27,15 +24,16 @@ def stack_view(shell, compact: bool = False) -> Styled:
         if depth == 0:
             out.add("  <- default", "op.executed")
     out.add("\ndefault-graph stack (top first):", "heading")
-    graphs = default_graph_snapshot()
+    graphs = engine.graph_stack()
     for depth, graph in enumerate(graphs):
-        out.add("\n* " if depth == 0 else "\n  ").add(f"{naming.graph(graph)}  "
-                                                      f"{count_of(graph.version, 'op')}")
+        out.add("\n* " if depth == 0 else "\n  ").add(
+            f"{naming.graph(graph)}  {count_of(engine.op_count(graph), 'op')}")
         if depth == 0:
             out.add("  <- default", "op.executed")
-    global_default = global_default_graph()
+    global_default = engine.global_graph()
     out.add("\n* " if not graphs else "\n  ").add(
-        f"{naming.graph(global_default)}  {count_of(global_default.version, 'op')}  (global)")
+        f"{naming.graph(global_default)}  {count_of(engine.op_count(global_default), 'op')}"
+        "  (global)")
     if not graphs:
         out.add("  <- default", "op.executed")
     others = [s for s in naming.sessions_in_namespace() if s not in sessions]
@@ -48,28 +46,29 @@ def stack_view(shell, compact: bool = False) -> Styled:
 
 
 def _compact_stack_view(shell) -> Styled:
-    naming = shell.naming
-    sessions = stacks.default_session_snapshot()
+    naming, engine = shell.naming, shell.engine
+    sessions = engine.session_stack()
     out = Styled().add("sessions, top first:", "heading")
     if not sessions:
         out.add("\n  (none: eval() has no default)", "dim")
     for depth, session in enumerate(sessions):
         out.add("\n* " if depth == 0 else "\n  ").add(naming.session(session), "step.session")
-        out.add(f" {session.graph.name}{' closed' if session.closed else ''}")
-    graphs = default_graph_snapshot() + [global_default_graph()]
+        closed = " closed" if engine.session_closed(session) else ""
+        out.add(f" {engine.graph_name(session.graph)}{closed}")
+    graphs = engine.graph_stack() + [engine.global_graph()]
     out.add("\ngraphs, top first:", "heading")
     for depth, graph in enumerate(graphs):
         global_mark = " (global)" if depth == len(graphs) - 1 else ""
         out.add("\n* " if depth == 0 else "\n  ").add(f"{naming.graph(graph)} "
-                                                      f"{count_of(graph.version, 'op')}"
+                                                      f"{count_of(engine.op_count(graph), 'op')}"
                                                       f"{global_mark}")
     return out
 
 
 def _session_details(naming, session) -> Styled:
-    state = "closed" if session.closed else "open"
+    closed = naming.engine.session_closed(session)
     return Styled().add(f"  graph {naming.graph(session.graph)}  ").add(
-        state, "error" if session.closed else "")
+        "closed" if closed else "open", "error" if closed else "")
 
 
 @command("stack", ":stack")
@@ -93,14 +92,14 @@ def enter_command(shell, args):
     if not args:
         raise CommandError("usage: :enter SESSION (a variable holding a tf.Session)")
     session = shell.evaluate(args)
-    if not isinstance(session, BaseSession):
+    if not shell.engine.is_session(session):
         raise CommandError(f"{args} is {with_article(type(session).__name__)}, not a "
                            "tf.Session")
     context = session.as_default()
     context.__enter__()
     shell.entered_contexts.append((session, context))
     shell.emit("note", f"{shell.naming.session_long(session)} is now the default session "
-                       f"(depth {len(stacks.default_session_snapshot())}); :exit pops it")
+                       f"(depth {len(shell.engine.session_stack())}); :exit pops it")
 
 
 @command("exit", ":exit")
@@ -114,7 +113,7 @@ def exit_command(shell, args):
     _check_on_top(shell, session)
     context.__exit__(None, None, None)
     shell.entered_contexts.pop()
-    top = stacks.get_default_session()
+    top = shell.engine.default_session()
     now = shell.naming.session_long(top) if top is not None else "none"
     shell.emit("note", f"left {shell.naming.session_long(session)}; default session: {now}")
 
@@ -123,11 +122,11 @@ def _check_on_top(shell, session) -> None:
     """:exit leaves only the default session it pushed: leaving one that a later `with` or
     as_default() pushed over would break their nesting (TF's "Nesting violated"), and would
     leave `session` on the stack."""
-    top = stacks.get_default_session()
+    top = shell.engine.default_session()
     if top is session:
         return
     naming = shell.naming
-    if session not in stacks.default_session_snapshot():
+    if session not in shell.engine.session_stack():
         shell.entered_contexts.pop()  # already off the stack (left another way): forget it
         raise CommandError(f"{naming.session_long(session)} is no longer on the default-session "
                            "stack; nothing was left")

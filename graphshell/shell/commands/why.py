@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from ...engine.graph.frames import while_loop_of
-from ...engine.run.prune import why_needed
+from ..engine_choice import engine_of
 from ..report import wrap
 from ..styled import Styled
 from .inspect import parse_step_number
 from .table import CommandError, command
 
 
-def explain(step, op) -> Styled:
-    """The reason `op` ran, was fed, or was pruned in `step`."""
+def explain(step, op, engine=None) -> Styled:
+    """The reason `op` ran, was fed, or was pruned in `step` (`engine`: the one that ran it;
+    None: the step's own)."""
+    engine = engine or engine_of(step)
     out = Styled().add(op.name, "op").add(f" in step {step.number}: ")
-    if op._id >= step.graph_size:
+    if not engine.existed_at(op, step):
         return out.add("did not exist yet (it was created after this step)", "dim")
     fetched = {t.op for t in step.fetched_tensors} | set(step.target_ops)
     executed = set(step.executed_ops)
@@ -25,24 +26,24 @@ def explain(step, op) -> Styled:
     if op in executed:
         if op in fetched:
             return out.add("ran", "op.executed").add(" because it was fetched")
-        out.add("ran", "op.executed").add(_times_in_loop(step, op))
-        return out.add(" because ").extend(_needed_path(step, op))
-    return out.extend(_not_run_reason(step, op, fetched))
+        out.add("ran", "op.executed").add(_times_in_loop(engine, step, op))
+        return out.add(" because ").extend(_needed_path(engine, step, op))
+    return out.extend(_not_run_reason(engine, step, op))
 
 
-def _times_in_loop(step, op) -> str:
+def _times_in_loop(engine, step, op) -> str:
     """' 4 times (in while loop L)' for an op a while loop ran more than once."""
     if step.counts is None:
         return ""
     times = step.counts[step.plan.position[op] + 1]
-    loop = while_loop_of(op)
+    loop = engine.while_loop_of(op)
     if times <= 1 or loop is None:
         return ""
     return f" {times} times (in while loop '{loop.label}')"
 
 
-def _needed_path(step, op) -> Styled:
-    path = why_needed(step.plan.fetches, step.plan.targets, step.fed_tensors, op)
+def _needed_path(engine, step, op) -> Styled:
+    path = engine.why_needed(step.plan.fetches, step.plan.targets, step.fed_tensors, op)
     if path is None:
         return Styled.plain_text("the step needed it")
     root = path[0][0]
@@ -51,13 +52,13 @@ def _needed_path(step, op) -> Styled:
     return words.add(" <- ".join(chain))
 
 
-def _not_run_reason(step, op, fetched) -> Styled:
+def _not_run_reason(engine, step, op) -> Styled:
     out = Styled()
     if step.plan is not None and op in step.plan.position:
         if step.error is not None:
             return out.add("did not run", "error").add(f": {_how_the_step_ended(step)} before "
                                                        "reaching it")
-        loop = while_loop_of(op)
+        loop = engine.while_loop_of(op)
         if loop is not None and loop.loop_cond in step.executed_ops:
             return out.add("did not run", "op.pruned").add(
                 f": it is in the body of while loop '{loop.label}', whose condition "
@@ -65,7 +66,7 @@ def _not_run_reason(step, op, fetched) -> Styled:
         return out.add("did not run", "op.pruned").add(
             ": it is needed, but lies in a branch of tf.cond that was not taken (its inputs "
             "were dead)")
-    ignoring_feeds = why_needed(step.fetched_tensors, step.target_ops, (), op)
+    ignoring_feeds = engine.why_needed(step.fetched_tensors, step.target_ops, (), op)
     if ignoring_feeds is not None:
         cut_by = [t.name for t in step.fed_tensors]
         return out.add("pruned", "op.pruned").add(
@@ -93,11 +94,11 @@ def why_command(shell, args):
         raise CommandError("usage: :why OP [N]")
     step = parse_step_number(shell, parts[1] if len(parts) == 2 else "")
     op = _resolve_op(shell, parts[0], step.graph)
-    shell.emit("why", wrap(explain(step, op), shell.width), (step, op))
+    shell.emit("why", wrap(explain(step, op, shell.engine), shell.width), (step, op))
 
 
 def _resolve_op(shell, text, graph):
-    found = graph._get_operation_or_none(text.split(":")[0])
+    found = shell.engine.op_named(graph, text.split(":")[0])
     if found is not None:
         return found
     try:

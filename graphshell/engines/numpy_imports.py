@@ -1,4 +1,5 @@
-"""`tensorflow` in sys.modules while a shell input runs, so the user's own modules see it too.
+"""How `tensorflow` imports on the numpy engine: the shell's `import tensorflow...` gives
+graphshell's modules, and so does the user's own modules' while an input runs.
 
 The shell's namespace maps `import tensorflow` with an import hook in its builtins; a module the
 program imports (a `libs/activations.py` beside it) has the real builtins, so it would find no
@@ -12,7 +13,8 @@ from __future__ import annotations
 import contextlib
 import sys
 import types
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from .. import tf as graphshell_tf
 
@@ -48,3 +50,22 @@ def tensorflow_modules(needed: bool = True) -> Iterator[None]:
                     sys.modules[name] = saved[name]
                 else:
                     del sys.modules[name]
+
+
+def tensorflow_module(name: str, fromlist: Sequence[str]) -> types.ModuleType:
+    """What `import name` gives for a tensorflow path: the top module for `import a.b.c`
+    (Python walks the attributes), the named module for `from a.b import c`; an ImportError
+    naming the module or member graphshell does not provide."""
+    module: Any = graphshell_tf
+    for depth, part in enumerate(name.split(".")[1:], start=2):
+        module = getattr(module, part, None)
+        if not isinstance(module, types.ModuleType):
+            raise ModuleNotFoundError(
+                f"No module named '{'.'.join(name.split('.')[:depth])}': graphshell's tf "
+                "provides the TF1 graph API (tensorflow.compat.v1) and the tensorflow.python "
+                "modules TF1 code imports, not this one", name=name)
+    for member in fromlist or ():
+        if member != "*" and not hasattr(module, member):
+            raise ImportError(f"cannot import name '{member}' from '{name}': graphshell's tf "
+                              "does not provide it", name=name)
+    return module if fromlist else graphshell_tf
