@@ -10,6 +10,7 @@ import sys
 
 from .engine.graph import errors
 from .facade import array_extras as array_extras_api
+from .facade import data as data_api
 from .facade import framework_extras as framework_extras_api
 from .facade import graph_io as graph_io_api
 from .facade import image as image_api
@@ -17,8 +18,10 @@ from .facade import layers as layers_api
 from .facade import namespace
 from .facade import nn as nn_api
 from .facade import nn_conv as nn_conv_api
+from .facade import rnn as rnn_api
 from .facade import platform as platform_api
 from .facade import python_paths as python_paths_api
+from .facade import queues as queues_api
 from .facade import scopes as scopes_api
 from .facade import sparse as sparse_api
 from .facade import sparse_tensors as sparse_tensors_api
@@ -75,6 +78,7 @@ from .engine.ops.linalg_ops import matmul
 from .engine.ops.triangular_solve_ops import matrix_triangular_solve
 from .engine.ops.variable_scope import init_scope
 from .engine.ops import logging_ops as _logging_ops, print_ops as _print_ops
+from .engine.ops import checkpoint_ops as _checkpoint_ops
 from .engine.ops import triangular_solve_ops as _triangular
 from .engine.ops.logging_ops import Assert, print_v1 as Print
 from .engine.ops.logic_ops import (
@@ -164,7 +168,10 @@ linalg = namespace(
     trace=trace, cross=cross, transpose=matrix_transpose, matrix_transpose=matrix_transpose,
     triangular_solve=matrix_triangular_solve, adjoint=_triangular.adjoint,
     **array_extras_api.LINALG_MEMBERS)
-strings = namespace("strings", "String ops (tf.strings).", format=_logging_ops.string_format)
+strings = namespace("strings", "String ops (tf.strings).", format=_logging_ops.string_format,
+                    join=_checkpoint_ops.string_join,
+                    regex_full_match=_checkpoint_ops.regex_full_match)
+string_join = _checkpoint_ops.string_join
 globals()["print"] = _print_ops.print_v2  # tf.print: `print` is a builtin, so set by key
 debugging = namespace(
     "debugging", "Run-time checks (tf.debugging).", Assert=Assert, assert_equal=assert_equal,
@@ -185,7 +192,7 @@ sys.modules[f"{__name__}.compat.v1"] = sys.modules[__name__]
 # Each area of the API lists its names in a module of graphshell/facade/.
 for _area in (platform_api, scopes_api, sparse_api, summary_api, train_api, layers_api,
               image_api, testing_api, array_extras_api, framework_extras_api,
-              sparse_tensors_api, graph_io_api):
+              sparse_tensors_api, graph_io_api, rnn_api, data_api, queues_api):
     globals().update(_area.TOP_LEVEL)
 del _area
 # Last, as it maps `tensorflow.python.*` paths onto the names above.

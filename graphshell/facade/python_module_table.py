@@ -26,6 +26,10 @@ MODULES: dict[str, tuple[str, str]] = {
         "enable_v2_tensorshape")),
     "framework.constant_op": ("", (
         "constant")),
+    "data.ops.dataset_ops": ("data", ("Dataset DatasetV1=data.Dataset")),
+    "data.ops.iterator_ops": ("data", ("Iterator")),
+    "lib.io.tf_record": ("io", (
+        "TFRecordWriter TFRecordOptions TFRecordCompressionType tf_record_iterator")),
     "framework.errors": ("errors", (
         "OpError AbortedError AlreadyExistsError CancelledError DataLossError "
         "DeadlineExceededError FailedPreconditionError InternalError InvalidArgumentError "
@@ -319,13 +323,34 @@ MODULES: dict[str, tuple[str, str]] = {
         "Saver checkpoint_exists export_meta_graph generate_checkpoint_state_proto "
         "get_checkpoint_mtimes get_checkpoint_state import_meta_graph latest_checkpoint "
         "remove_checkpoint update_checkpoint_state")),
+    "training.checkpoint_management": ("train", (
+        "checkpoint_exists generate_checkpoint_state_proto get_checkpoint_mtimes "
+        "get_checkpoint_state latest_checkpoint remove_checkpoint update_checkpoint_state")),
+    "checkpoint.checkpoint_management": ("train", (
+        "checkpoint_exists generate_checkpoint_state_proto get_checkpoint_mtimes "
+        "get_checkpoint_state latest_checkpoint remove_checkpoint update_checkpoint_state")),
+    "training.checkpoint_utils": ("train", (
+        "checkpoints_iterator init_from_checkpoint list_variables load_checkpoint "
+        "load_variable")),
+    "training.py_checkpoint_reader": ("train", (
+        "NewCheckpointReader")),
     "training.learning_rate_decay": ("train", (
         "cosine_decay cosine_decay_restarts exponential_decay inverse_time_decay "
         "linear_cosine_decay natural_exp_decay noisy_linear_cosine_decay piecewise_constant "
         "polynomial_decay")),
+    "summary.writer.writer": ("summary", ("FileWriter")),
+    "summary.writer.writer_cache": ("summary", ("FileWriterCache")),
     "summary.summary": ("summary", (
         "Event=Event FileWriter FileWriterCache SessionLog=SessionLog Summary=Summary "
         "SummaryDescription TaggedRunMetadata audio get_summary_description histogram image "
         "merge merge_all scalar tensor_summary text")),
+    "ops.rnn": ("nn", (
+        "bidirectional_dynamic_rnn dynamic_rnn static_bidirectional_rnn static_rnn")),
+    "ops.rnn_cell_impl": ("nn.rnn_cell", (
+        "BasicLSTMCell BasicRNNCell DeviceWrapper DropoutWrapper GRUCell LSTMCell "
+        "LSTMStateTuple MultiRNNCell RNNCell ResidualWrapper")),
+    "ops.rnn_cell": ("nn.rnn_cell", (
+        "BasicLSTMCell BasicRNNCell DeviceWrapper DropoutWrapper GRUCell LSTMCell "
+        "LSTMStateTuple MultiRNNCell RNNCell ResidualWrapper")),
 }
 MODULES["framework.errors_impl"] = MODULES["framework.errors"]  # TF1 code imports either

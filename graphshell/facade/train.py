@@ -14,8 +14,12 @@ from ..engine.training.proximal import (
     ProximalAdagradOptimizer,
     ProximalGradientDescentOptimizer,
 )
+from . import checkpoints as checkpoints_api
+from . import meta_graph as meta_graph_api
 from . import namespace
+from .data import TRAIN_MEMBERS as _EXAMPLE_MEMBERS
 from .graph_io import write_graph
+from .queues import TRAIN_MEMBERS as _QUEUE_MEMBERS
 from .summary_writer import summary_iterator
 
 MEMBERS: dict[str, object] = dict(
@@ -34,7 +38,8 @@ MEMBERS: dict[str, object] = dict(
     inverse_time_decay=decay.inverse_time_decay, polynomial_decay=decay.polynomial_decay,
     cosine_decay=decay.cosine_decay, piecewise_constant=decay.piecewise_constant,
     piecewise_constant_decay=decay.piecewise_constant, write_graph=write_graph,
-    summary_iterator=summary_iterator,
+    summary_iterator=summary_iterator, **meta_graph_api.TRAIN_MEMBERS, **_EXAMPLE_MEMBERS,
+    **checkpoints_api.TRAIN_MEMBERS, **_QUEUE_MEMBERS,
 )
 
 # The names this area adds at the top of tf (namespaces included, built with facade.namespace).

@@ -3,6 +3,7 @@
 from . import (
     array_ops,
     check_ops,
+    checkpoint_ops,
     clip_ops,
     contract_ops,
     control_case,
@@ -13,6 +14,7 @@ from . import (
     image_color_ops,
     image_ops,
     image_resample_ops,
+    image_summary_ops,
     index_ops,
     input_ops,
     linalg_ops,
