@@ -13,6 +13,7 @@ prompt_toolkit (most of the start-up time), so a Ctrl-C while the REPL starts is
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import os
 import signal
@@ -173,8 +174,9 @@ class Progress:
     def __enter__(self):
         self._steps_before = len(self.shell.steps)
         self._start = time.monotonic()
-        self._stdin = sys.stdin
+        self._stdin, self._input = sys.stdin, builtins.input
         sys.stdin = _TerminalReader(self._stdin, self.screen)
+        builtins.input = self._input_without_progress
         self._thread = threading.Thread(target=self._tick, daemon=True)
         self._thread.start()
         return self
@@ -186,10 +188,17 @@ class Progress:
                 steps = len(self.shell.steps) - self._steps_before
                 self.screen.show_progress(f"  running... {elapsed:.1f}s, {steps} steps so far")
 
+    def _input_without_progress(self, prompt=""):
+        """input() with the progress line hidden from before its prompt is written until the
+        line is read: hiding it only while stdin is read left a moment, between the prompt
+        and the read, in which a tick could draw over the line the user types on."""
+        with self.screen.reading():
+            return self._input(prompt)
+
     def __exit__(self, *exc_info):
         self._done.set()
         self._thread.join()
-        sys.stdin = self._stdin
+        sys.stdin, builtins.input = self._stdin, self._input
         self.screen.clear_progress()
         return False
 

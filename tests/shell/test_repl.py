@@ -425,3 +425,29 @@ def test_a_bracketed_paste_with_its_own_indentation_replaces_the_auto_indent(tmp
         "if x:\n    y = 1\nz = 2"
     assert buffer_after("if x:", "\r", KeyPress(Keys.BracketedPaste, "y = 1")) == \
         "if x:\n    y = 1"
+
+
+def test_input_hides_the_progress_line_from_before_its_prompt(monkeypatch):
+    """A progress tick that comes while input() writes its prompt draws nothing: the line
+    stays hidden from the prompt on, not only while stdin is read (a busy machine made the
+    moment between the two long enough for a tick to draw over the user's line)."""
+    import io
+    import types
+
+    from graphshell.faces.repl import Progress, Screen
+    screen = Screen(color=False)
+    screen.out, screen.err = io.StringIO(), io.StringIO()
+    drawn_while_prompting = []
+
+    class PromptWriter(io.StringIO):
+        def write(self, text):
+            screen.show_progress("  running... 2.0s")  # a tick arriving with the prompt
+            drawn_while_prompting.append("running" in screen.err.getvalue())
+            return super().write(text)
+
+    monkeypatch.setattr(sys, "stdout", PromptWriter())
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Ada\n"))
+    with Progress(types.SimpleNamespace(steps=[]), screen):
+        reply = input("name? ")
+    assert reply == "Ada"
+    assert drawn_while_prompting and not any(drawn_while_prompting)
