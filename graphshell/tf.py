@@ -58,9 +58,9 @@ from .engine.ops.clip_ops import (
 from .engine.ops.contract_ops import einsum, norm, reduce_euclidean_norm, tensordot
 from .engine.ops.casts import to_double, to_int32, to_int64
 from .engine.ops.check_ops import (
-    assert_equal, assert_greater, assert_greater_equal, assert_less, assert_less_equal,
-    assert_negative, assert_non_negative, assert_non_positive, assert_none_equal,
-    assert_positive, assert_rank,
+    add_check_numerics_ops, assert_equal, assert_greater, assert_greater_equal, assert_less,
+    assert_less_equal, assert_negative, assert_non_negative, assert_non_positive,
+    assert_none_equal, assert_positive, assert_rank, check_numerics,
 )
 from .engine.ops.control_case import case
 from .engine.ops.control_flow import cond
@@ -180,7 +180,7 @@ debugging = namespace(
     assert_greater_equal=assert_greater_equal, assert_positive=assert_positive,
     assert_non_negative=assert_non_negative, assert_negative=assert_negative,
     assert_non_positive=assert_non_positive, assert_rank=assert_rank, is_nan=is_nan,
-    is_inf=is_inf, is_finite=is_finite)
+    is_inf=is_inf, is_finite=is_finite, check_numerics=check_numerics)
 dtypes = namespace(
     "dtypes", "Element types (tf.dtypes).", DType=DType, as_dtype=as_dtype, float16=float16,
     float32=float32, float64=float64, int8=int8, int16=int16, int32=int32, int64=int64,

@@ -1,15 +1,18 @@
 """tf.debugging's assertions (assert_equal, assert_less, assert_positive, assert_rank...): an
-Assert op built as TF builds it, or TF's error while building when the values are known."""
+Assert op built as TF builds it, or TF's error while building when the values are known; and
+CheckNumerics (tf.debugging.check_numerics, tf.add_check_numerics_ops)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ..graph import dtypes, errors
-from ..graph.build import OpScope
+from ..graph.build import OpScope, make_tensor
 from ..graph.convert import convert_to_tensor
+from ..graph.graph import get_default_graph
+from ..graph.registry import define
 from ..graph.tensor import Tensor
-from . import array_ops, control_ops, logging_ops, logic_ops, reduce_ops
+from . import array_ops, control_ops, logging_ops, logic_ops, reduce_ops, rules
 from .static import static_value
 
 
@@ -124,3 +127,59 @@ def assert_rank(x, rank, data=None, summarize=None, message=None, name=None):
 __all__ = ["assert_equal", "assert_none_equal", "assert_less", "assert_less_equal",
            "assert_greater", "assert_greater_equal", "assert_positive", "assert_non_negative",
            "assert_negative", "assert_non_positive", "assert_rank"]
+
+
+# -- CheckNumerics ------------------------------------------------------------------------------
+_NUMERIC_TYPES = (dtypes.bfloat16, dtypes.float16, dtypes.float32, dtypes.float64)
+
+
+def _make_check_numerics(op, runtime):
+    message = op.attrs["message"]
+    message = message.decode() if isinstance(message, bytes) else message
+
+    def check(x):
+        nan, inf = bool(np.isnan(x).any()), bool(np.isinf(x).any())
+        if nan or inf:
+            found = "Inf and NaN" if nan and inf else "NaN" if nan else "Inf"
+            raise errors.InvalidArgumentError(None, op, f"{message} : Tensor had {found} values")
+        return x
+    return check
+
+
+def _check_numerics_grad(op, grad):
+    # TF formats the attr's bytes with str(), so the message reads "... gradient. b'm'"
+    message = ("Not a number (NaN) or infinity (Inf) values detected in gradient. "
+               f"{op.get_attr('message')}")
+    return [check_numerics(grad, message)]
+
+
+define("CheckNumerics", infer=rules.same_as_input, make_kernel=_make_check_numerics,
+       grad=_check_numerics_grad)
+
+
+def check_numerics(tensor, message, name=None) -> Tensor:
+    """`tensor` as it is, or TF's InvalidArgumentError when it holds a NaN or an Inf."""
+    with OpScope(name, "CheckNumerics", [tensor]) as scope:
+        tensor = convert_to_tensor(tensor, name="tensor")
+        if tensor.dtype.base_dtype not in _NUMERIC_TYPES:
+            raise TypeError(f"Value passed to parameter 'tensor' has DataType "
+                            f"{tensor.dtype.base_dtype.name} not in list of allowed values: "
+                            "bfloat16, float16, float32, float64")
+        return make_tensor("CheckNumerics", [tensor], scope, {"message": message})
+
+
+def add_check_numerics_ops():
+    """A NoOp after a CheckNumerics of every float16/32/64 output in the default graph, each
+    check after the one before (tf.compat.v1.add_check_numerics_ops)."""
+    graph = get_default_graph()
+    checked = (dtypes.float16, dtypes.float32, dtypes.float64)
+    previous: list = []
+    for op in graph.get_operations():
+        if op._control_flow_context is not None:
+            raise ValueError("`tf.add_check_numerics_ops() is not compatible with TensorFlow "
+                             "control flow operations such as `tf.cond()` or `tf.while_loop()`.")
+        for output in op.outputs:
+            if output.dtype in checked:
+                with graph.control_dependencies(previous):
+                    previous = [check_numerics(output, output.name)]
+    return control_ops.group(*previous)
