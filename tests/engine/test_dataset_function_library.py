@@ -235,3 +235,27 @@ def test_an_imported_generator_dataset_says_it_has_no_generator_to_call():
             with pytest.raises(tf1.errors.UnimplementedError,
                                match="GeneratorDataset 'GeneratorDataset' came from a GraphDef"):
                 session.run(imported.get_tensor_by_name(element.name))
+
+
+def test_captured_outer_tensors_become_function_arguments_and_survive_a_round_trip():
+    """A map using a tensor made outside it: the FunctionDef takes it as one more argument
+    after the element's, the MapDataset node takes the tensor as an input (Targuments), and
+    the exported graph imports and iterates to the same values."""
+    built = tf1.Graph()
+    with built.as_default():
+        scale = tf1.constant(3.0, name="scale")
+        data = tf1.data.Dataset.from_tensor_slices([1.0, 2.0, 3.0]).map(lambda x: x * scale)
+        iterator = tf1.data.make_initializable_iterator(data)
+        element = iterator.get_next()
+    graph_def = built.as_graph_def()
+    [function] = graph_def.library.function
+    assert [arg.name for arg in function.signature.input_arg] == ["args_0", "scale"]
+    [node] = [n for n in graph_def.node if n.op == "MapDataset"]
+    assert list(node.input) == ["TensorSliceDataset", "scale"]
+    assert [t for t in node.attr["Targuments"].list.type] == [1]  # DT_FLOAT
+    imported = tf1.Graph()
+    with imported.as_default():
+        tf1.import_graph_def(graph_def, name="")
+    expected = [[{"dtype": "float32", "value": v}] for v in (3.0, 6.0, 9.0)]
+    assert _elements(imported, iterator.initializer.name, [element.name]) == expected
+    assert _elements(built, iterator.initializer.name, [element.name]) == expected

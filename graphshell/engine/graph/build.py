@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import registry
 from .convert import convert_to_tensor
-from .graph import default_graph_stack, get_default_graph, get_graph_from_inputs
+from .graph import check_same_graph, default_graph_stack, get_default_graph, get_graph_from_inputs
 
 
 class OpScope:
@@ -44,10 +44,14 @@ class OpScope:
 def make_op(op_type: str, inputs, name=None, attrs=None, graph=None):
     """Creates an op of a registered type; `inputs` are Tensors already, `name` may be a scope."""
     if graph is None:
-        graph = inputs[0].graph if inputs else get_default_graph()
-    for tensor in inputs:
-        if tensor.graph is not graph:
-            get_graph_from_inputs(inputs)  # raises TF's "must be from the same graph" error
+        default = get_default_graph()
+        # a function being traced takes its ops, and captures the outer tensors they use
+        graph = inputs[0].graph if inputs and not default.building_function else default
+    if any(tensor.graph is not graph for tensor in inputs):
+        if graph.building_function:
+            inputs = [t if t.graph is graph else graph.capture(t) for t in inputs]
+        else:
+            check_same_graph(inputs)  # raises TF's "must be from the same graph" error
     opdef = registry.lookup(op_type)
     return graph._create_op(opdef, inputs, graph._op_name(name, op_type), attrs)
 

@@ -362,7 +362,16 @@ def node_summary(op) -> str:
 
 
 def get_graph_from_inputs(values, default=None):
-    """The graph of the first graph element in `values`; all must agree (TF's A1 rule)."""
+    """The graph of the first graph element in `values`; all must agree (TF's A1 rule). While
+    a function is traced, its graph (it captures what comes from outside), as in TF."""
+    if get_default_graph().building_function:
+        return get_default_graph()
+    return check_same_graph(values, default)
+
+
+def check_same_graph(values, default=None):
+    """The graph of the first graph element in `values`, or TF's ValueError if another
+    element is of another graph; `default` (or the default graph) when there is none."""
     graph = None
     first = None
     for value in values:

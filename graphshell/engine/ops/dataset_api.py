@@ -119,14 +119,14 @@ class Dataset:
     def map(self, map_func, num_parallel_calls=None, deterministic=None) -> Dataset:
         """Each element through `map_func` (traced once into a function)."""
         function = TracedFunction(map_func, self._structure, "map")
-        attrs = {"f": function.name, "_f_function": function, "Targuments": [],
+        attrs = {"f": function.name, "_f_function": function, "Targuments": _types(function),
                  "use_inter_op_parallelism": True, "preserve_cardinality": False}
         if num_parallel_calls is None:
-            return self._stage("MapDataset", [], function.output_structure,
+            return self._stage("MapDataset", function.captured, function.output_structure,
                                attrs=dict(attrs, force_synchronous=False))
         # elements stay in order: graphshell maps one element at a time, as TF's default
-        return self._stage("ParallelMapDatasetV2", [_int64(num_parallel_calls,
-                                                           "num_parallel_calls")],
+        return self._stage("ParallelMapDatasetV2", function.captured + [
+                               _int64(num_parallel_calls, "num_parallel_calls")],
                            function.output_structure,
                            attrs=dict(attrs, deterministic=_deterministic(deterministic),
                                       use_unbounded_threadpool=False))
@@ -139,8 +139,9 @@ class Dataset:
                 (), None):
             raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar "
                              f"tensor, but its return type is {function.output_structure}.")
-        return self._stage("FilterDataset", [], self._structure, attrs={
-            "predicate": function.name, "_predicate_function": function, "Targuments": []})
+        return self._stage("FilterDataset", function.captured, self._structure, attrs={
+            "predicate": function.name, "_predicate_function": function,
+            "Targuments": _types(function)})
 
     def _dataset_function(self, func, kind: str) -> TracedFunction:
         returned: list = []
@@ -160,16 +161,18 @@ class Dataset:
     def flat_map(self, map_func) -> Dataset:
         """The elements of the datasets `map_func` makes of each element, one after another."""
         function = self._dataset_function(map_func, "flat_map")
-        return self._stage("FlatMapDataset", [], function.dataset_structure, attrs={
-            "f": function.name, "_f_function": function, "Targuments": []})
+        return self._stage("FlatMapDataset", function.captured, function.dataset_structure,
+                           attrs={"f": function.name, "_f_function": function,
+                                  "Targuments": _types(function)})
 
     def interleave(self, map_func, cycle_length=None, block_length=None,
                    num_parallel_calls=None, deterministic=None) -> Dataset:
         """flat_map taking `block_length` elements from `cycle_length` datasets in turn."""
         function = self._dataset_function(map_func, "interleave")
-        inputs = [_int64(-1 if cycle_length is None else cycle_length, "cycle_length"),
-                  _int64(1 if block_length is None else block_length, "block_length")]
-        attrs = {"f": function.name, "_f_function": function, "Targuments": []}
+        inputs = function.captured + [
+            _int64(-1 if cycle_length is None else cycle_length, "cycle_length"),
+            _int64(1 if block_length is None else block_length, "block_length")]
+        attrs = {"f": function.name, "_f_function": function, "Targuments": _types(function)}
         if num_parallel_calls is None:
             return self._stage("InterleaveDataset", inputs, function.dataset_structure, attrs)
         inputs += [_int64(-1, "buffer_output_elements"), _int64(-1, "prefetch_input_elements"),
@@ -280,3 +283,7 @@ def _seed_tensors(seed) -> tuple[Tensor, Tensor]:
         seed2 = where_v2(both_zero, constant(_MAXINT32, dtype=dtypes.int64), seed2, name=scope)
     return seed_tensor, seed2
 
+
+def _types(function: TracedFunction) -> list:
+    """The Targuments attr: the types of the outer tensors the function captured."""
+    return [tensor.dtype.base_dtype for tensor in function.captured]

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..graph import dtypes, nest
 from ..graph.convert import convert_to_tensor
+from ..graph.function_graph import FunctionGraph
 from ..graph.graph import Graph, get_default_graph
 from ..graph.graph_def import signature_dicts
 from ..graph.shapes import as_raw_shape
@@ -95,26 +96,21 @@ class TracedFunction:
     def __init__(self, func, structure, kind: str, outer_graph: Graph | None = None):
         outer_graph = outer_graph or get_default_graph()
         self.name = function_name(kind, func)
-        self.graph = Graph()
-        self.graph.seed = outer_graph.seed
+        self.graph = FunctionGraph(outer_graph)
         with self.graph.as_default():
             flat = nest.flatten(structure)  # a structure of Components has no lists
             self.inputs = [input_ops.placeholder(c.dtype, c.shape, name=f"args_{i}")
                            for i, c in enumerate(flat)]
             args = nest.pack_sequence_as(structure, self.inputs)
-            try:
-                result = func(*args) if _spreads(structure) else func(args)
-            except ValueError as error:
-                if "must be from the same graph" not in str(error):
-                    raise
-                raise ValueError(f"{error} A tf.data `{kind}` function is traced into a graph "
-                                 "of its own, and graphshell does not capture tensors made "
-                                 "outside it yet: make them inside the function.") from None
+            result = func(*args) if _spreads(structure) else func(args)
             if isinstance(result, list):  # TF reads a returned list as a tuple
                 result = tuple(result)
             self.result_structure = result
             self.outputs = [_as_output(value) for value in flatten_element(result)]
             self.control_outputs = _order_stateful_ops(self.graph, self.outputs)
+        # tensors of the graph around it the body used: more arguments, after the element's
+        self.captured = list(self.graph.captures)
+        self.inputs += list(self.graph.captures.values())
         self.dataset_structure: Any = None  # a function returning a dataset: its elements
         self.output_structure = pack_element(
             result, [Component(t.dtype, t._shape) for t in self.outputs])

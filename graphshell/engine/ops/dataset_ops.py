@@ -37,8 +37,14 @@ def _function_kernel(build, attr: str = "f"):
     """A kernel factory for a stage that runs a traced function (built once per session)."""
     def make_kernel(op, runtime):
         runner = function_runner(op.attrs[f"_{attr}_function"], runtime)
-        return lambda *values: build(op, runner, *values)
+        return lambda *values: build(op, runner, *_owned(values))
     return make_kernel
+
+
+def _owned(values) -> list:
+    """The stage's inputs as values of its own: a captured variable is read when the iterator
+    is initialized, so later assignments to it must not show through (TF copies on write)."""
+    return [value.copy() if isinstance(value, np.ndarray) else value for value in values]
 
 
 def _positive(op, value, what: str):
