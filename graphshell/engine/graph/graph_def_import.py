@@ -12,7 +12,6 @@ is connected once the NextIteration exists, and each op's frame is rebuilt from 
 
 from __future__ import annotations
 
-import heapq
 from typing import Any
 
 from . import dtypes, registry
@@ -22,6 +21,7 @@ from .function_import import attach_library
 from .graph import get_default_graph
 from .graph_def import op_signature
 from .imported_frames import rebuild_while_frames
+from .lowest_first import lowest_first_order
 from .operation import Operation
 from .tensor import Tensor
 
@@ -143,16 +143,7 @@ def _topological_order(node_list, nodes: dict) -> list[int]:
         pending[k] = len(sources)
         for source in sources:
             consumers[position[source]].append(k)
-    ready = [k for k, count in enumerate(pending) if count == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        k = heapq.heappop(ready)
-        order.append(k)
-        for consumer in consumers[k]:
-            pending[consumer] -= 1
-            if pending[consumer] == 0:
-                heapq.heappush(ready, consumer)
+    order = lowest_first_order(consumers, pending)
     if len(order) < len(node_list):
         stuck = next(node for k, node in enumerate(node_list) if pending[k])
         raise ValueError(f"GraphDef has a cycle through node '{stuck.name}' (op {stuck.op}) "

@@ -133,19 +133,25 @@ def _make_gamma(op, runtime):
         if np.ndim(shape) != 1:
             raise InvalidArgumentError(None, op, "shape must be a vector of {int32,int64}, got "
                                                  f"shape: {np.shape(shape)}")
-        shape = tuple(int(d) for d in shape)
-        alpha = np.asarray(alpha)
-        num_samples = int(np.prod(shape, dtype=np.int64))
-        if num_samples == 0:
-            return np.zeros(shape + alpha.shape, np_type)
-        if alpha.size == 0:
-            raise InvalidArgumentError(None, op, "Input alpha should have non-zero element "
-                                                 "count, got: 0")
-        stream = runtime.random_state(op, PhiloxStream)
-        counter = stream.reserve_outputs(num_samples * alpha.size, _RESERVED_BLOCKS)
-        values = gamma_samples(stream.key, counter, num_samples, alpha, np_type)
-        return values.reshape(shape + alpha.shape)
+        return _draw(op, runtime, np_type, tuple(int(d) for d in shape), alpha, "alpha",
+                     gamma_samples)
     return sample
+
+
+def _draw(op, runtime, np_type, shape: tuple, parameter, what: str, samples):
+    """`shape` samples for each element of `parameter` (an alpha or a rate), from the op's
+    Philox stream: `samples(key, counter, count, parameter, np_type)` draws them."""
+    parameter = np.asarray(parameter)
+    num_samples = int(np.prod(shape, dtype=np.int64))
+    if num_samples == 0:
+        return np.zeros(shape + parameter.shape, np_type)
+    if parameter.size == 0:
+        raise InvalidArgumentError(None, op, f"Input {what} should have non-zero element "
+                                             "count, got: 0")
+    stream = runtime.random_state(op, PhiloxStream)
+    counter = stream.reserve_outputs(num_samples * parameter.size, _RESERVED_BLOCKS)
+    values = samples(stream.key, counter, num_samples, parameter, np_type)
+    return values.reshape(shape + parameter.shape)
 
 
 define("RandomGamma", infer=_infer_samples("T"), make_kernel=_make_gamma, stateful=True,
@@ -251,18 +257,8 @@ def _make_poisson(op, runtime):
     np_type = op.attrs["dtype"].as_numpy_dtype
 
     def sample(shape, rate):
-        shape = tuple(int(d) for d in np.ravel(shape))
-        rate = np.asarray(rate)
-        num_samples = int(np.prod(shape, dtype=np.int64))
-        if num_samples == 0:
-            return np.zeros(shape + rate.shape, np_type)
-        if rate.size == 0:
-            raise InvalidArgumentError(None, op, "Input rate should have non-zero element "
-                                                 "count, got: 0")
-        stream = runtime.random_state(op, PhiloxStream)
-        counter = stream.reserve_outputs(num_samples * rate.size, _RESERVED_BLOCKS)
-        values = poisson_samples(stream.key, counter, num_samples, rate, np_type)
-        return values.reshape(shape + rate.shape)
+        return _draw(op, runtime, np_type, tuple(int(d) for d in np.ravel(shape)), rate,
+                     "rate", poisson_samples)
     return sample
 
 

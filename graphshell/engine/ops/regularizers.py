@@ -62,16 +62,22 @@ class L1L2(Regularizer):
         return {"l1": float(self.l1), "l2": float(self.l2)}
 
 
+def _single_penalty(value, kwargs: dict):
+    """The penalty of an L1 or L2 (given by its name, or as Keras' older keyword `l`; None
+    means 0.01), checked and as floatx; any other keyword is TF's TypeError."""
+    value = kwargs.pop("l", value)
+    if kwargs:
+        raise TypeError(f"Argument(s) not recognized: {kwargs}")
+    value = 0.01 if value is None else value
+    _check_penalty_number(value)
+    return _floatx(value)
+
+
 class L1(Regularizer):
     """`l1 * sum(|x|)`."""
 
     def __init__(self, l1=0.01, **kwargs):
-        l1 = kwargs.pop("l", l1)  # Keras' older keyword
-        if kwargs:
-            raise TypeError(f"Argument(s) not recognized: {kwargs}")
-        l1 = 0.01 if l1 is None else l1
-        _check_penalty_number(l1)
-        self.l1 = _floatx(l1)
+        self.l1 = _single_penalty(l1, kwargs)
 
     def __call__(self, x):
         return self.l1[()] * reduce_ops.reduce_sum(unary_ops.abs(x))
@@ -84,12 +90,7 @@ class L2(Regularizer):
     """`l2 * sum(x**2)`, computed as `2 * l2 * l2_loss(x)`."""
 
     def __init__(self, l2=0.01, **kwargs):
-        l2 = kwargs.pop("l", l2)  # Keras' older keyword
-        if kwargs:
-            raise TypeError(f"Argument(s) not recognized: {kwargs}")
-        l2 = 0.01 if l2 is None else l2
-        _check_penalty_number(l2)
-        self.l2 = _floatx(l2)
+        self.l2 = _single_penalty(l2, kwargs)
 
     def __call__(self, x):
         return 2.0 * self.l2[()] * nn_ops.l2_loss(x)

@@ -7,10 +7,9 @@ loop variables out (Exit). Nested loops are LoopRunners inside LoopRunners (dept
 
 from __future__ import annotations
 
-import heapq
-
 from ..graph import errors
 from ..graph.frames import ENTER_TYPES, WhileLoop, while_loops_of
+from ..graph.lowest_first import lowest_first_order
 from .interpreter import run_tracking_dead
 from .ordering import dependencies
 
@@ -58,17 +57,7 @@ def _dependency_order(members, item_of, count):
             if source is not None and source != target:
                 successors[source].append(target)
                 waiting[target] += 1
-    ready = [k for k in range(count) if not waiting[k]]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        k = heapq.heappop(ready)
-        order.append(k)
-        for target in successors[k]:
-            waiting[target] -= 1
-            if not waiting[target]:
-                heapq.heappush(ready, target)
-    return order
+    return lowest_first_order(successors, waiting)
 
 
 def _check_next_values(ops) -> None:
